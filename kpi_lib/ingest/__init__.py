@@ -1,0 +1,1 @@
+"""Ingestion: from a client's raw exports to validated canonical tables."""

@@ -1,0 +1,1 @@
+"""Metric definitions (the registry) and, later, their computation."""

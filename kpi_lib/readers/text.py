@@ -1,0 +1,340 @@
+"""Read raw exports into string DataFrames: encoding sniffing, header normalisation,
+header-row detection past preambles, and CSV/TSV/XLSX reading.
+
+The rule that makes this safe (REPORT_FORMATS.md §0.3): an encoding is accepted only if
+the decoded header row matches known aliases, because GBK bytes can decode under cp932
+(and the other way round) without an error.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_lib.errors import SourceError
+
+# Tried in this order after BOM detection unless the caller prefers another order
+# (a JP source prefers cp932 over gb18030, a Chinese ERP the reverse).
+DEFAULT_ENCODINGS = ("utf-8", "cp932", "gb18030")
+SNIFF_BYTES = 256 * 1024
+MAX_PREAMBLE_LINES = 40
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d"), "-")
+_SPACES_AROUND_DASH = re.compile(r"\s*-\s*")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize_header(name: object) -> str:
+    """The lookup key of a header cell: no BOM, NFKC (full/half width), one kind of dash,
+    single spaces, case-folded. Matching is exact on this key, never by substring.
+
+    ``"（子）ASIN"`` and ``"(子)ASIN"`` give the same key; so do ``"Sessions – Total"`` and
+    ``"Sessions - Total"``, and ``"7 Day Total Sales "`` and ``"7 Day Total Sales"``.
+    """
+    text = "" if name is None else str(name)
+    text = text.replace("\ufeff", "")
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    text = _WHITESPACE.sub(" ", text).strip()
+    text = _SPACES_AROUND_DASH.sub(" - ", text)
+    return text.casefold()
+
+
+def alias_keys(aliases: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Alias table with every alias normalised."""
+    return {name: [normalize_header(a) for a in values] for name, values in aliases.items()}
+
+
+def resolve_columns(headers: Sequence[object], aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """Map canonical field → actual column name, by exact match after normalisation.
+
+    When several aliases of one field are present (a file carrying both an old and a new
+    generation label), the alias listed first wins.
+    """
+    by_key: dict[str, str] = {}
+    for h in headers:
+        by_key.setdefault(normalize_header(h), h)
+    found: dict[str, str] = {}
+    for name, keys in alias_keys(aliases).items():
+        for key in keys:
+            if key in by_key:
+                found[name] = by_key[key]
+                break
+    return found
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a header row must contain to be recognised: each group needs one alias."""
+
+    groups: tuple[frozenset[str], ...]
+
+    @classmethod
+    def of(cls, aliases: Mapping[str, Sequence[str]], required: Iterable[str]) -> "Signature":
+        keys = alias_keys(aliases)
+        return cls(tuple(frozenset(keys[r]) for r in required))
+
+    def score(self, cells: Iterable[object]) -> int:
+        """Number of groups satisfied by a row of header cells."""
+        normalized = {normalize_header(c) for c in cells}
+        return sum(1 for g in self.groups if g & normalized)
+
+    def matches(self, cells: Iterable[object]) -> bool:
+        return bool(self.groups) and self.score(cells) == len(self.groups)
+
+
+@dataclass
+class RawTable:
+    """A raw export read as strings, with what the reader found out about it."""
+
+    path: Path
+    frame: pd.DataFrame            # all cells as strings (<NA> for blanks); columns as in the file
+    encoding: str | None           # None for Excel
+    header_row: int                # 1-based line (or sheet row) number of the header
+    delimiter: str | None = None
+    sheet: str | None = None
+    preamble: list[str] = field(default_factory=list)
+
+    def file_row(self, index: int) -> int:
+        """1-based line number in the file of data row ``index`` (0-based position)."""
+        return self.header_row + 1 + index
+
+
+def detect_bom(data: bytes) -> str | None:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    return None
+
+
+def _decode_prefix(data: bytes, encoding: str) -> str | None:
+    """Decode the sniffing prefix strictly; a multibyte char cut at the end is tolerated."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        return decoder.decode(data, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def _split_lines(text: str, limit: int) -> list[str]:
+    lines = text.splitlines()
+    return lines[:limit]
+
+
+def _guess_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in ("\t", ",", ";")}
+    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter))
+    except (StopIteration, csv.Error):
+        return line.split(delimiter)
+
+
+def find_header(lines: Sequence[Sequence[object]], signatures: Sequence[Signature]) -> tuple[int, int] | None:
+    """(row index, signature index) of the first row that fully matches a signature."""
+    for i, cells in enumerate(lines):
+        for j, sig in enumerate(signatures):
+            if sig.matches(cells):
+                return i, j
+    return None
+
+
+@dataclass
+class Sniffed:
+    encoding: str
+    delimiter: str
+    header_index: int               # 0-based line index of the header
+    signature_index: int
+    lines: list[str]
+
+
+def sniff_text(path: Path, signatures: Sequence[Signature], *,
+               encodings: Sequence[str] = DEFAULT_ENCODINGS) -> Sniffed | None:
+    """Find the encoding under which some line is a header matching a signature."""
+    with open(path, "rb") as fh:
+        data = fh.read(SNIFF_BYTES)
+    bom = detect_bom(data)
+    candidates = [bom] if bom else list(dict.fromkeys(encodings))
+    for enc in candidates:
+        text = _decode_prefix(data, enc)
+        if text is None:
+            continue
+        lines = _split_lines(text, MAX_PREAMBLE_LINES)
+        for i, line in enumerate(lines):
+            delimiter = _guess_delimiter(line)
+            cells = _cells(line, delimiter)
+            for j, sig in enumerate(signatures):
+                if sig.matches(cells):
+                    return Sniffed(enc, delimiter, i, j, lines)
+    return None
+
+
+def decodes_as(path: Path, encodings: Sequence[str] = DEFAULT_ENCODINGS) -> list[str]:
+    """Encodings under which the file's first bytes decode at all (for error messages)."""
+    with open(path, "rb") as fh:
+        data = fh.read(SNIFF_BYTES)
+    bom = detect_bom(data)
+    if bom:
+        return [bom]
+    return [e for e in encodings if _decode_prefix(data, e) is not None]
+
+
+def read_text_table(path: Path, sniffed: Sniffed) -> RawTable:
+    """Read a delimited file from its header row on, every cell as a string."""
+    try:
+        frame = pd.read_csv(
+            path,
+            sep=sniffed.delimiter,
+            encoding=sniffed.encoding,
+            skiprows=sniffed.header_index,
+            header=0,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=True,
+            quoting=csv.QUOTE_MINIMAL,
+            engine="c",
+        )
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"the file is not valid {sniffed.encoding} past its header (byte {exc.start})",
+            file=path, expected=f"one encoding for the whole file ({sniffed.encoding})",
+            fix="re-download the export from Seller Central/the ERP instead of re-saving it in Excel",
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise SourceError(
+            f"the file's rows cannot be split into columns ({exc})", file=path,
+            expected="one row per line with the same columns as the header",
+            fix="the file may be truncated or still being written; download it again",
+        ) from None
+    frame = frame.astype("string")
+    _check_last_row(path, frame, sniffed)
+    return RawTable(path=path, frame=frame, encoding=sniffed.encoding,
+                    header_row=sniffed.header_index + 1, delimiter=sniffed.delimiter,
+                    preamble=sniffed.lines[: sniffed.header_index])
+
+
+def _check_last_row(path: Path, frame: pd.DataFrame, sniffed: Sniffed) -> None:
+    """A last row with missing trailing cells and no final newline was cut off in transfer."""
+    if frame.empty:
+        return
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        size = fh.tell()
+        fh.seek(max(0, size - 2))
+        tail = fh.read()
+    if tail.endswith(b"\n") or tail.endswith(b"\r"):
+        return
+    last = frame.iloc[-1]
+    present = int(last.notna().sum())
+    if present < len(frame.columns) and last.iloc[-1:].isna().all() and last.iloc[:1].notna().all():
+        # Trailing empty cells are legal (Amazon flat files end rows with empty fields),
+        # so only flag a row that also lacks the final newline.
+        row = sniffed.header_index + 1 + len(frame)
+        raise SourceError(
+            f"the last row is cut short: {present} of {len(frame.columns)} columns and no line end",
+            file=path, row=row, expected="a complete last row ending with a newline",
+            fix="the file is truncated or still being written; wait for the download to finish or download it again",
+        )
+
+
+def read_excel_table(path: Path, signatures: Sequence[Signature], *, sheet: str | int | None = None) -> tuple[RawTable, int] | None:
+    """Find the sheet and row whose cells match a signature; read from there as strings."""
+    try:
+        book = pd.read_excel(path, sheet_name=None if sheet is None else sheet, header=None,
+                             dtype=object, nrows=None, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/ValueError for broken files
+        raise SourceError(
+            f"cannot open the Excel file ({type(exc).__name__}: {exc})", file=path,
+            expected="a complete .xlsx workbook",
+            fix="the file is empty, damaged or still being written; export it again from the ERP",
+        ) from None
+    sheets = book if isinstance(book, dict) else {str(sheet): book}
+    for name, raw in sheets.items():
+        head = raw.head(MAX_PREAMBLE_LINES)
+        rows = [[c for c in r if c is not None and not (isinstance(c, float) and pd.isna(c))]
+                for r in head.itertuples(index=False, name=None)]
+        hit = find_header(rows, signatures)
+        if hit is None:
+            continue
+        idx, sig_index = hit
+        header_cells = [_excel_header(c, i) for i, c in enumerate(raw.iloc[idx].tolist())]
+        body = raw.iloc[idx + 1:].copy()
+        body.columns = _dedupe(header_cells)
+        body = body.dropna(how="all")
+        body = body.loc[:, [c for c in body.columns if not c.startswith("Unnamed:")]]
+        frame = body.map(_excel_cell).astype("string").reset_index(drop=True)
+        return RawTable(path=path, frame=frame, encoding=None, header_row=idx + 1,
+                        sheet=str(name)), sig_index
+    return None
+
+
+def _excel_header(value: object, position: int) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return f"Unnamed: {position}"
+    return str(value)
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if n in seen:
+            seen[n] += 1
+            out.append(f"{n}.{seen[n]}")
+        else:
+            seen[n] = 0
+            out.append(n)
+    return out
+
+
+def _excel_cell(value: object) -> object:
+    """Excel cells to the strings a CSV export would have held (dates as ISO text)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return pd.NA
+    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def is_excel(path: Path) -> bool:
+    return path.suffix.lower() in EXCEL_SUFFIXES
+
+
+def read_json(path: Path) -> object:
+    import json
+
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise SourceError("the file is empty", file=path, expected="a JSON report",
+                          fix="download the report again")
+    try:
+        return json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"not valid JSON ({exc})", file=path, expected="a JSON report",
+                          fix="download the report again; do not edit it by hand") from None
+
+
+def text_preview(path: Path, encoding: str | None, lines: int = 3) -> list[str]:
+    """First lines of a file for error messages (never for client outputs)."""
+    with open(path, "rb") as fh:
+        data = fh.read(4096)
+    text = data.decode(encoding or "utf-8", errors="replace")
+    return text.splitlines()[:lines]
+
+
+def open_text(data: bytes, encoding: str) -> io.StringIO:
+    return io.StringIO(data.decode(encoding))

@@ -1,0 +1,197 @@
+"""Parse the value formats real exports use, column at a time (vectorised).
+
+Seen in real files (see shared/formats/REPORT_FORMATS.md): ``$1,234.56``, ``$ 0.35``,
+``US$5,000.00``, ``MX$5,310.54``, ``"￥4,907,860"`` (full-width yen), ``MXN 790.00``,
+``12.5%``, ``0.0935%``, ``(12.34)`` negatives, ``="254927681919372"`` Excel-formula ids,
+ids with a trailing tab, ``'75008`` zip codes, and LingXing's not-computable markers
+``--`` / ``有花费无销售额`` / ``有花费无订单``.
+
+Every parser returns a new Series and never mutates its input. Values that are present
+but cannot be parsed come back as NaN and are reported by :func:`unparseable`, so the
+adapter can name the row and column in its error.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+# Markers meaning "no value" (empty or not computable), after NFKC and strip.
+MISSING_MARKERS = frozenset({"", "-", "--", "—", "N/A", "n/a", "NA", "nan", "NaN", "None", "null",
+                             "有花费无销售额", "有花费无订单", "无", "なし"})
+
+_CURRENCY_TOKENS = r"(?:US\$|MX\$|CA\$|AU\$|JP¥|CN¥|RMB|USD|JPY|CNY|MXN|CAD|EUR|GBP|\$|¥|€|£|円|元)"
+_CURRENCY_RE = re.compile(_CURRENCY_TOKENS)
+_EXCEL_FORMULA_RE = re.compile(r'^="(.*)"$')
+_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Text cells as people meant them: NFKC, no ``="..."`` wrapper, no stray tabs/quotes.
+
+    NFKC turns full-width ``￥４，９０７`` into ``¥4,907`` and full-width brackets into
+    ASCII ones, which is what every later rule expects.
+    """
+    s = values.astype("string")
+    s = s.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v, na_action="ignore")
+    s = s.str.strip().str.replace(_EXCEL_FORMULA_RE, r"\1", regex=True)
+    s = s.str.strip("\t '\"")
+    return s.astype("string")
+
+
+def clean_id(values: pd.Series) -> pd.Series:
+    """Identifiers (order ids, SKUs, ASINs, campaign ids) as strings, blanks as <NA>."""
+    s = clean_text(values)
+    return s.mask(s.isin(MISSING_MARKERS))
+
+
+def _number_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Strip currency, thousands separators and parentheses. Returns (text, negative mask)."""
+    s = clean_text(values)
+    s = s.mask(s.isin(MISSING_MARKERS))
+    s = s.str.replace("\u2212", "-", regex=False)  # unicode minus
+    negative_paren = s.str.match(r"^\(.*\)$").fillna(False).astype(bool)
+    s = s.str.replace(r"^\((.*)\)$", r"\1", regex=True)
+    s = s.str.replace(_CURRENCY_RE, "", regex=True)
+    s = s.str.replace(",", "", regex=False).str.replace(" ", "", regex=False)
+    # "-$1.00" becomes "-1.00" once the symbol is gone; "$-1.00" too.
+    return s, negative_paren
+
+
+def parse_number(values: pd.Series) -> pd.Series:
+    """Money or counts to float64: ``"$1,234.56"`` → 1234.56, ``"(12.34)"`` → -12.34.
+
+    Missing markers become NaN. Unit: whatever the column holds (the currency is a
+    separate column); no FX is applied here.
+    """
+    text, negative = _number_text(values)
+    out = pd.to_numeric(text.where(text.str.match(_NUMBER_RE).fillna(False).astype(bool)), errors="coerce")
+    out = out.astype("float64")
+    out[negative.to_numpy()] = -out[negative.to_numpy()]
+    return out
+
+
+def parse_percent(values: pd.Series, *, bare: str = "percent") -> pd.Series:
+    """Rates to fractions: ``"12.5%"`` → 0.125.
+
+    ``bare`` says what a number *without* ``%`` means: ``"percent"`` (0–100 scale, as in
+    SP-API JSON) or ``"fraction"`` (0–1, as in XLSX downloads and the Ads API).
+    """
+    if bare not in {"percent", "fraction"}:
+        raise ValueError(f"bare must be 'percent' or 'fraction', not {bare!r}")
+    text = clean_text(values)
+    has_pct = text.str.contains("%", regex=False).fillna(False).astype(bool)
+    number = parse_number(text.str.replace("%", "", regex=False))
+    divisor = np.where(has_pct | (bare == "percent"), 100.0, 1.0)
+    return number / divisor
+
+
+def unparseable(raw: pd.Series, parsed: pd.Series) -> pd.Series:
+    """Mask of cells that hold a value but did not parse (not blanks or markers)."""
+    text = clean_text(raw)
+    present = text.notna() & ~text.isin(MISSING_MARKERS)
+    return present & parsed.isna()
+
+
+def currency_in(values: pd.Series) -> pd.Series:
+    """The currency a money string names, as an ISO code where recognisable, else <NA>."""
+    text = clean_text(values)
+    mapping = [("US$", "USD"), ("MX$", "MXN"), ("CA$", "CAD"), ("AU$", "AUD"), ("JP¥", "JPY"),
+               ("CN¥", "CNY"), ("RMB", "CNY"), ("USD", "USD"), ("JPY", "JPY"), ("CNY", "CNY"),
+               ("MXN", "MXN"), ("EUR", "EUR"), ("GBP", "GBP"), ("€", "EUR"), ("£", "GBP"),
+               ("円", "JPY"), ("元", "CNY"), ("¥", "JPY"), ("$", "USD")]
+    out = pd.Series(pd.NA, index=values.index, dtype="string")
+    for token, code in mapping:
+        hit = text.str.contains(token, regex=False).fillna(False).astype(bool) & out.isna()
+        out[hit] = code
+    return out
+
+
+# Time-zone abbreviations Amazon prints after local times ("Sep 4, 2026 1:05:07 AM PDT").
+TZ_ABBREVIATIONS = {"PDT": "-07:00", "PST": "-08:00", "JST": "+09:00", "UTC": "+00:00", "GMT": "+00:00",
+                    "EDT": "-04:00", "EST": "-05:00", "CDT": "-05:00", "CST": "-06:00", "MDT": "-06:00",
+                    "MST": "-07:00"}
+_TZ_ABBR_RE = re.compile(r"\s+(" + "|".join(TZ_ABBREVIATIONS) + r")$")
+
+
+def parse_datetime(values: pd.Series, *, formats: Sequence[str] | None = None,
+                   local_tz: str | None = None) -> pd.Series:
+    """Timestamps to UTC (tz-aware).
+
+    Values carrying an offset (``2026-10-03T08:04:21+00:00``, ``... +0200``) or an
+    abbreviation (``PDT``, ``JST``) are exact. Values without one are taken as local time
+    in ``local_tz`` (the marketplace's or store's zone). ``formats`` are tried in order;
+    None lets pandas infer ISO-8601.
+    """
+    text = clean_text(values)
+    text = text.mask(text.isin(MISSING_MARKERS))
+    abbr = text.str.extract(_TZ_ABBR_RE, expand=False)
+    text = text.str.replace(_TZ_ABBR_RE, "", regex=True)
+    offset = abbr.map(TZ_ABBREVIATIONS.get, na_action="ignore")
+    explicit = text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).fillna(False).astype(bool)
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
+    remaining = text.notna()
+    for fmt in (list(formats) if formats else [None]):
+        if not remaining.any():
+            break
+        fmt_arg = fmt or "ISO8601"
+        aware = remaining & explicit
+        if aware.any():
+            parsed = pd.to_datetime(text[aware], errors="coerce", format=fmt_arg, utc=True)
+            ok = parsed.notna()
+            result.loc[ok[ok].index] = parsed[ok]
+        naive = remaining & ~explicit
+        if naive.any():
+            parsed = pd.to_datetime(text[naive], errors="coerce", format=fmt_arg)
+            if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+                parsed = parsed.dt.tz_convert("UTC")
+            else:
+                parsed = _localize(parsed, offset[naive], local_tz)
+            ok = parsed.notna()
+            result.loc[ok[ok].index] = parsed[ok]
+        remaining = remaining & result.isna()
+    return result
+
+
+def _localize(parsed: pd.Series, offset: pd.Series, local_tz: str | None) -> pd.Series:
+    """Naive local times to UTC, using a printed zone abbreviation where there was one."""
+    out = pd.Series(pd.NaT, index=parsed.index, dtype="datetime64[ns, UTC]")
+    has_offset = offset.notna() & parsed.notna()
+    for off, idx in offset[has_offset].groupby(offset[has_offset]).groups.items():
+        sign = -1 if off.startswith("-") else 1
+        delta = sign * pd.Timedelta(hours=int(off[1:3]), minutes=int(off[4:6]))
+        out.loc[idx] = (parsed.loc[idx] - delta).dt.tz_localize("UTC")
+    naive = ~has_offset & parsed.notna()
+    if naive.any():
+        zone = local_tz or "UTC"
+        out.loc[naive] = (parsed[naive].dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+                          .dt.tz_convert("UTC"))
+    return out
+
+
+def parse_date(values: pd.Series, *, formats: Sequence[str] | None = None) -> pd.Series:
+    """Calendar dates (no time of day) as ``datetime64[ns]`` at midnight, naive."""
+    text = clean_text(values)
+    text = text.mask(text.isin(MISSING_MARKERS))
+    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    remaining = text.notna()
+    for fmt in (list(formats) if formats else [None]):
+        if not remaining.any():
+            break
+        chunk = text[remaining]
+        parsed = pd.to_datetime(chunk, errors="coerce", format=fmt if fmt else "mixed")
+        if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            parsed = parsed.dt.tz_localize(None)
+        parsed = parsed.dt.normalize().astype("datetime64[ns]")
+        ok = parsed.notna()
+        result.loc[ok[ok].index] = parsed[ok]
+        remaining = remaining & result.isna()
+    return result
+
+
+def market_date(utc: pd.Series, tz: str) -> pd.Series:
+    """The marketplace-local calendar day of UTC timestamps (US: Los Angeles, JP: Tokyo)."""
+    return utc.dt.tz_convert(tz).dt.tz_localize(None).dt.normalize().astype("datetime64[ns]")
