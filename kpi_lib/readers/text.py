@@ -101,9 +101,14 @@ class RawTable:
     delimiter: str | None = None
     sheet: str | None = None
     preamble: list[str] = field(default_factory=list)
+    # 1-based file/sheet row of each data row, where rows were skipped after the header
+    # (blank Excel rows, a description row, repeated headers); None = contiguous.
+    row_numbers: list[int] | None = None
 
     def file_row(self, index: int) -> int:
         """1-based line number in the file of data row ``index`` (0-based position)."""
+        if self.row_numbers is not None:
+            return self.row_numbers[index]
         return self.header_row + 1 + index
 
 
@@ -274,9 +279,11 @@ def read_excel_table(path: Path, signatures: Sequence[Signature], *, sheet: str 
         body.columns = _dedupe(header_cells)
         body = body.dropna(how="all")
         body = body.loc[:, [c for c in body.columns if not c.startswith("Unnamed:")]]
+        # The sheet's 0-based row position + 1 is its row number; keep it past dropped blank rows.
+        row_numbers = [int(i) + 1 for i in body.index]
         frame = body.map(_excel_cell).astype("string").reset_index(drop=True)
         return RawTable(path=path, frame=frame, encoding=None, header_row=idx + 1,
-                        sheet=str(name)), sig_index
+                        sheet=str(name), row_numbers=row_numbers), sig_index
     return None
 
 

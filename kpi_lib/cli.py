@@ -1,0 +1,197 @@
+"""The ``kpi`` command line (the contract in DESIGN.md).
+
+Errors a consultant can act on are printed as one clear message and exit 1; nothing in
+this module lets a traceback reach the terminal for bad input or a bad config.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from kpi_lib import __version__
+from kpi_lib.errors import KpiError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="跨境电商KPI咨询工具包 · KPI workbook suite for cross-border e-commerce consultants.",
+)
+
+
+def _echo_err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _fail(error: KpiError) -> None:
+    _echo_err(f"错误 / Error: {error}")
+    raise typer.Exit(1)
+
+
+@app.callback(invoke_without_command=True)
+def _root(version: Annotated[bool, typer.Option("--version", help="版本 / Show the version.")] = False) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+@app.command()
+def demo(
+    root: Annotated[Path, typer.Option(help="项目根目录 / Project root that gets client_configs/ and client_data/.")] = Path("."),
+    seed: Annotated[int, typer.Option(help="随机种子 / Seed of the synthetic data.")] = 20261128,
+) -> None:
+    """生成示例客户并运行 / Generate the demo client, validate it and ingest its data."""
+    from kpi_lib.config import load_config
+    from kpi_lib.demo import generate_demo
+    from kpi_lib.ingest.pipeline import ingest
+    from kpi_lib.ingest.quality import build_report, describe
+    from kpi_lib.paths import client_outputs, ingest_cache_dir
+
+    result = generate_demo(root.resolve(), seed=seed)
+    typer.echo(f"示例数据 / demo data: {result.data_dir} ({len(result.files)} files)")
+    typer.echo(f"客户配置 / client config: {result.config_path}")
+    config = load_config(result.config_path)
+    ingested = ingest(config, cache_dir=ingest_cache_dir(config))
+    report = build_report(ingested)
+    for line in describe(report, config.report_language):
+        typer.echo(f"  {line}")
+    out = client_outputs(config)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "data_quality.json").write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str),
+                                           encoding="utf-8")
+    typer.echo(f"数据质量报告 / data-quality report: {out / 'data_quality.json'}")
+    if ingested.errors:
+        for err in ingested.errors:
+            _echo_err(f"  - {err}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="一个导出文件 / One export file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON / Print JSON.")] = False,
+) -> None:
+    """识别导出文件 / Say what an export is: type, encoding, language, header row, rows, market, period."""
+    from kpi_lib.ingest.inspect import inspect_file
+
+    report = inspect_file(file)
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        if report.get("candidates"):
+            typer.echo(f"{file}: 可能是多种报表 / ambiguous, candidates:")
+            for c in report["candidates"]:
+                typer.echo(f"  - {c['type']} ({c['layout']}), encoding {c['encoding']}, header row {c['header_row']}")
+        else:
+            for key in ("type", "layout", "encoding", "language", "header_row", "rows", "market", "period"):
+                typer.echo(f"{key:>11}: {report.get(key)}")
+    if report.get("type") is None and not report.get("candidates"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    config: Annotated[Path, typer.Argument(help="客户配置YAML / Client config YAML.")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出JSON / Print the data-quality report as JSON.")] = False,
+) -> None:
+    """校验配置和所有数据源 / Validate the config and every source; print a data-quality summary."""
+    from kpi_lib.config import load_config
+    from kpi_lib.ingest.pipeline import ingest
+    from kpi_lib.ingest.quality import build_report, describe
+    from kpi_lib.paths import ingest_cache_dir
+
+    cfg = load_config(config)
+    result = ingest(cfg, cache_dir=ingest_cache_dir(cfg))
+    report = build_report(result)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        typer.echo(f"配置有效 / config valid: {config} (client {cfg.client_id})")
+        for line in describe(report, cfg.report_language):
+            typer.echo(f"  {line}")
+    if result.errors:
+        _echo_err(f"{len(result.errors)} 个数据源问题 / source problem(s):")
+        for err in result.errors:
+            _echo_err(f"  - {err}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def ingest(
+    config: Annotated[Path, typer.Argument(help="客户配置YAML / Client config YAML.")],
+    export: Annotated[Optional[Path], typer.Option("--export", help="导出CSV目录 / Write one UTF-8 CSV per table here.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="不用缓存 / Re-read every file.")] = False,
+) -> None:
+    """生成标准数据表 / Build the canonical tables; with --export write each as CSV (UTF-8)."""
+    from kpi_lib.config import load_config
+    from kpi_lib.ingest.export import export_tables
+    from kpi_lib.ingest.pipeline import ingest as run_ingest
+    from kpi_lib.paths import ingest_cache_dir
+
+    cfg = load_config(config)
+    result = run_ingest(cfg, cache_dir=None if no_cache else ingest_cache_dir(cfg))
+    for name, frame in sorted(result.tables.items()):
+        typer.echo(f"{name:>15}: {len(frame):>9,} rows")
+    if export is not None:
+        written = export_tables(result.tables, export)
+        typer.echo(f"导出 / exported {len(written)} table(s) to {export}")
+    if result.errors:
+        for err in result.errors:
+            _echo_err(f"  - {err}")
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    config: Annotated[Path, typer.Argument(help="客户配置YAML / Client config YAML.")],
+    stage: Annotated[str, typer.Option(help="diagnosis | baseline | targets | pilot | retro")] = "retro",
+    period: Annotated[str, typer.Option(help="YYYY-MM")] = "",
+) -> None:
+    """运行一个阶段的笔记本 / Run one stage notebook for one client (not yet available)."""
+    _echo_err("`kpi run` is not available yet: the stage notebooks and the papermill runner "
+              "are tracked in the notebooks issue (#7).")
+    raise typer.Exit(2)
+
+
+@app.command()
+def batch(
+    period: Annotated[str, typer.Option(help="YYYY-MM")] = "",
+    stage: Annotated[str, typer.Option(help="stage")] = "retro",
+    jobs: Annotated[int, typer.Option(help="parallel jobs")] = 1,
+    configs: Annotated[Optional[list[Path]], typer.Argument(help="client configs")] = None,
+) -> None:
+    """所有客户批量运行 / Run a stage for every client (not yet available)."""
+    _echo_err("`kpi batch` is not available yet: the monthly batch is tracked in the notebooks issue (#7).")
+    raise typer.Exit(2)
+
+
+def main() -> None:
+    """Console entry point: KpiErrors become one clear message and exit code 1."""
+    try:
+        code = app(standalone_mode=False)
+    except KpiError as exc:
+        _echo_err(f"错误 / Error: {exc}")
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _echo_err("Aborted.")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        _echo_err("Interrupted.")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,168 @@
+"""The data-quality report: what was read, what is missing, what disagrees.
+
+Used by ``kpi validate`` and the diagnosis notebook. Facts are computed here as plain
+data; :func:`describe` puts them into sentences in the report language.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpi_lib.ingest.pipeline import IngestResult
+
+# Which column dates each table's rows, for coverage.
+DATE_COLUMNS = {"orders": "order_date", "traffic": "period_start", "ads": "period_start",
+                "returns": "return_date", "inventory": "snapshot_date", "profit": "month",
+                "cs_messages": "received_at", "account_health": "period_end",
+                "transactions": "posted_at", "budget": "month"}
+# LingXing profit sales and Business Report sales should agree within this share.
+SALES_TOLERANCE = 0.03
+
+
+@dataclass
+class Coverage:
+    table: str
+    market: str
+    first_month: str
+    last_month: str
+    months: int
+    gaps: list[str]
+
+
+@dataclass
+class Conflict:
+    kind: str
+    market: str
+    month: str
+    left: float
+    right: float
+    difference: float        # (left − right) / right
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+@dataclass
+class QualityReport:
+    client_id: str
+    files: list[dict]
+    rows: dict[str, int]
+    coverage: list[Coverage]
+    duplicates: dict[str, dict[str, int]]
+    conflicts: list[Conflict]
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"client_id": self.client_id, "files": self.files, "rows": self.rows,
+                "coverage": [c.__dict__ for c in self.coverage], "duplicates": self.duplicates,
+                "conflicts": [c.as_dict() for c in self.conflicts], "errors": self.errors}
+
+
+def months_of(frame: pd.DataFrame, column: str) -> pd.Series:
+    col = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(col):
+        if isinstance(col.dtype, pd.DatetimeTZDtype):
+            col = col.dt.tz_convert(None)
+        return col.dt.strftime("%Y-%m")
+    return col.astype("string").str.slice(0, 7)
+
+
+def coverage(tables: dict[str, pd.DataFrame]) -> list[Coverage]:
+    """Months with data per table and market, and the months missing in between."""
+    out = []
+    for table, column in DATE_COLUMNS.items():
+        frame = tables.get(table)
+        if frame is None or frame.empty or column not in frame.columns:
+            continue
+        months = months_of(frame, column)
+        for market, ms in months.groupby(frame["market"].astype("string")):
+            present = sorted(set(ms.dropna()))
+            if not present:
+                continue
+            span = pd.period_range(present[0], present[-1], freq="M").strftime("%Y-%m").tolist()
+            out.append(Coverage(table, str(market), present[0], present[-1], len(present),
+                                [m for m in span if m not in set(present)]))
+    return out
+
+
+def sales_conflicts(tables: dict[str, pd.DataFrame], tolerance: float = SALES_TOLERANCE) -> list[Conflict]:
+    """ERP profit revenue vs Business Report ordered sales, per market and month.
+
+    Both are local-currency sales of the Amazon stores; beyond ``tolerance`` one of the two
+    sources is incomplete or on another basis (settlement vs order date), and KPI figures
+    built on either would be disputed.
+    """
+    profit, traffic = tables.get("profit"), tables.get("traffic")
+    if profit is None or traffic is None or profit.empty or traffic.empty:
+        return []
+    child = traffic[traffic["asin"].notna()] if "asin" in traffic else traffic
+    left = profit.groupby([profit["market"], profit["month"]])["revenue"].sum(min_count=1)
+    br_month = months_of(child, "period_start")
+    right = child.groupby([child["market"], br_month])["ordered_sales"].sum(min_count=1)
+    both = pd.concat({"left": left, "right": right}, axis=1).dropna()
+    out = []
+    for (market, month), row in both.iterrows():
+        if row["right"] == 0:
+            continue
+        diff = (row["left"] - row["right"]) / row["right"]
+        if abs(diff) > tolerance:
+            out.append(Conflict("profit_vs_business_report_sales", str(market), str(month),
+                                float(row["left"]), float(row["right"]), float(diff)))
+    return out
+
+
+def build_report(result: IngestResult) -> QualityReport:
+    return QualityReport(
+        client_id=result.client_id,
+        files=[r.as_dict() for r in result.files],
+        rows={name: int(len(frame)) for name, frame in sorted(result.tables.items())},
+        coverage=coverage(result.tables),
+        duplicates=result.duplicates,
+        conflicts=sales_conflicts(result.tables),
+        errors=[e.to_dict() for e in result.errors],
+    )
+
+
+_TEXT = {
+    "zh": {
+        "files": "读取了 {ok} 个文件（{cached} 个来自缓存），{bad} 个文件无法读取。",
+        "rows": "{table}: {rows:,} 行",
+        "gap": "{table}（{market}）缺少月份：{gaps}。",
+        "cover": "{table}（{market}）覆盖 {first} 至 {last}，共 {months} 个月。",
+        "dup": "{table}：重叠导出中重复的 {identical} 行只计一次；{replaced} 行被更新的导出替换。",
+        "conflict": "{market} {month}：领星利润表销售额 {left:,.0f} 与业务报告销售额 {right:,.0f} 相差 {diff:+.1%}。",
+        "clean": "没有发现数据质量问题。",
+    },
+    "en": {
+        "files": "Read {ok} file(s) ({cached} from cache); {bad} file(s) could not be read.",
+        "rows": "{table}: {rows:,} rows",
+        "gap": "{table} ({market}) is missing months: {gaps}.",
+        "cover": "{table} ({market}) covers {first} to {last}, {months} month(s).",
+        "dup": "{table}: {identical} row(s) repeated by overlapping exports counted once; {replaced} replaced by a newer export.",
+        "conflict": "{market} {month}: ERP profit-report sales {left:,.0f} differ from Business Report sales {right:,.0f} by {diff:+.1%}.",
+        "clean": "No data-quality problems found.",
+    },
+}
+
+
+def describe(report: QualityReport, language: str = "zh") -> list[str]:
+    """The report as plain sentences for the consultant (zh or en)."""
+    t = _TEXT["en" if language == "en" else "zh"]
+    ok = sum(1 for f in report.files if not f.get("error"))
+    cached = sum(1 for f in report.files if f.get("cached"))
+    lines = [t["files"].format(ok=ok, cached=cached, bad=len(report.files) - ok)]
+    lines += [t["rows"].format(table=k, rows=v) for k, v in report.rows.items()]
+    for c in report.coverage:
+        lines.append(t["cover"].format(table=c.table, market=c.market, first=c.first_month,
+                                       last=c.last_month, months=c.months))
+        if c.gaps:
+            lines.append(t["gap"].format(table=c.table, market=c.market, gaps=", ".join(c.gaps)))
+    for table, counts in report.duplicates.items():
+        lines.append(t["dup"].format(table=table, **counts))
+    for c in report.conflicts:
+        lines.append(t["conflict"].format(market=c.market, month=c.month, left=c.left, right=c.right,
+                                          diff=c.difference))
+    if not report.errors and not report.conflicts and not any(c.gaps for c in report.coverage):
+        lines.append(t["clean"])
+    return lines

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# System packages the suite needs: CJK fonts (charts and PDFs in Chinese/Japanese),
+# Pango (WeasyPrint PDF export) and poppler (PDF checks in tests).
+# Installs them with apt-get when it can (root, or passwordless sudo); otherwise prints the
+# exact commands for Debian/Ubuntu and macOS and stops.
+set -euo pipefail
+
+APT_PACKAGES=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+
+missing=()
+fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ "$(uname -s)" = "Linux" ]; then
+  ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || missing+=(libpango-1.0-0)
+  ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || missing+=(libpangoft2-1.0-0)
+  ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || missing+=(libharfbuzz-subset0)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "system packages missing: ${missing[*]}"
+if command -v apt-get >/dev/null 2>&1; then
+  if [ "$(id -u)" = "0" ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi
+  if [ "$SUDO" != "none" ]; then
+    $SUDO apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${APT_PACKAGES[@]}"
+    exit 0
+  fi
+fi
+cat >&2 <<MSG
+Please install them, then run the command again:
+  Debian/Ubuntu: sudo apt-get install -y --no-install-recommends ${APT_PACKAGES[*]}
+  macOS:         brew install pango poppler && brew install --cask font-noto-sans-cjk
+MSG
+exit 1
