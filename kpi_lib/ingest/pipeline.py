@@ -134,10 +134,10 @@ def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[st
             try:
                 result, digest, cached = read_file(adapter, path, ctx, cache, client)
             except KpiError as exc:
-                exc = exc.with_context(client=client, file=ctx.relative(path))
-                if isinstance(exc, KpiErrors):
-                    for inner in exc.errors:
-                        inner.with_context(client=client, file=ctx.relative(path))
+                # Name the file as the consultant knows it: relative to the client's data_dir.
+                for err in [exc, *getattr(exc, "errors", [])]:
+                    err.file = ctx.relative(path)
+                    err.with_context(client=client)
                 errors.append(exc)
                 records.append(FileRecord(index, None, None, error=exc, seconds=time.perf_counter() - started))
                 continue

@@ -36,7 +36,11 @@ def clean_text(values: pd.Series) -> pd.Series:
     ASCII ones, which is what every later rule expects.
     """
     s = values.astype("string")
-    s = s.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v, na_action="ignore")
+    # NFKC is a Python-level loop: only non-ASCII cells need it (most cells are ASCII).
+    wide = s.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
+    if wide.any():
+        s = s.copy()
+        s[wide] = s[wide].map(lambda v: unicodedata.normalize("NFKC", v))
     s = s.str.strip().str.replace(_EXCEL_FORMULA_RE, r"\1", regex=True)
     s = s.str.strip("\t '\"")
     return s.astype("string")
