@@ -8,12 +8,12 @@ set -euo pipefail
 APT_PACKAGES=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 
 missing=()
-fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 if [ "$(uname -s)" = "Linux" ]; then
-  ldconfig -p 2>/dev/null | grep -q "libpango-1.0.so" || missing+=(libpango-1.0-0)
-  ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || missing+=(libpangoft2-1.0-0)
-  ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset.so" || missing+=(libharfbuzz-subset0)
+  ldconfig -p 2>/dev/null | grep "libpango-1.0.so" >/dev/null || missing+=(libpango-1.0-0)
+  ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so" >/dev/null || missing+=(libpangoft2-1.0-0)
+  ldconfig -p 2>/dev/null | grep "libharfbuzz-subset.so" >/dev/null || missing+=(libharfbuzz-subset0)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
