@@ -147,29 +147,61 @@ def ingest(
 @app.command()
 def run(
     config: Annotated[Path, typer.Argument(help="客户配置YAML / Client config YAML.")],
-    stage: Annotated[str, typer.Option(help="diagnosis | baseline | targets | pilot | retro")] = "retro",
-    period: Annotated[str, typer.Option(help="YYYY-MM")] = "",
+    stage: Annotated[str, typer.Option(help="diagnosis | baseline | targets | pilot | retro")],
+    period: Annotated[str, typer.Option(help="月份 / Month, YYYY-MM")],
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="笔记本参数 / Notebook parameter name=value.")] = None,
+    force: Annotated[bool, typer.Option(help="覆盖已发布 / Re-run a published stage.")] = False,
+    timeout: Annotated[int, typer.Option(help="每个单元格超时秒数 / Cell timeout, seconds.")] = 900,
 ) -> None:
-    """运行一个阶段的笔记本 / Run one stage notebook for one client (not yet available)."""
-    _echo_err("`kpi run` is not available yet: the stage notebooks and the papermill runner "
-              "are tracked in the notebooks issue (#7).")
-    raise typer.Exit(2)
+    """运行一个阶段的笔记本 / Run one stage notebook for one client, export and publish it."""
+    from kpi_lib.runner.run import parse_params, run_stage
+
+    outcome = run_stage(config, stage, period, force=force, extra=parse_params(param), timeout=timeout)
+    if outcome.status == "ok":
+        typer.echo(f"已发布 / published: {outcome.folder}")
+        for kind, name in outcome.outputs.items():
+            typer.echo(f"  {kind}: {outcome.folder / name}")
+    elif outcome.status == "skipped":
+        typer.echo(f"跳过 / skipped: {outcome.folder} ({outcome.error})")
+    else:
+        _echo_err(f"失败 / failed: {outcome.error}")
+        _echo_err(f"  失败的笔记本 / failed notebook kept in: {outcome.folder}")
+        raise typer.Exit(1)
 
 
 @app.command()
 def batch(
-    period: Annotated[str, typer.Option(help="YYYY-MM")] = "",
-    stage: Annotated[str, typer.Option(help="stage")] = "retro",
-    jobs: Annotated[int, typer.Option(help="parallel jobs")] = 1,
-    configs: Annotated[Optional[list[Path]], typer.Argument(help="client configs")] = None,
+    period: Annotated[str, typer.Option(help="月份 / Month, YYYY-MM")],
+    configs: Annotated[Optional[list[Path]], typer.Argument(help="客户配置（默认 client_configs/*.yaml）/ Client configs.")] = None,
+    stage: Annotated[str, typer.Option(help="阶段 / Stage")] = "retro",
+    jobs: Annotated[int, typer.Option(help="并行进程数 / Parallel processes.")] = 1,
+    force: Annotated[bool, typer.Option(help="覆盖已发布 / Re-run published clients.")] = False,
+    timeout: Annotated[int, typer.Option(help="每个单元格超时秒数 / Cell timeout, seconds.")] = 900,
+    executor: Annotated[str, typer.Option(help="local | dask")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address")] = None,
 ) -> None:
-    """所有客户批量运行 / Run a stage for every client (not yet available)."""
-    _echo_err("`kpi batch` is not available yet: the monthly batch is tracked in the notebooks issue (#7).")
-    raise typer.Exit(2)
+    """所有客户批量运行 / Run a stage for every client in parallel; summary table; exit 1 if any failed."""
+    from kpi_lib.runner.batch import default_configs, print_progress_factory, run_batch, summary_table
+    from kpi_lib.runner.run import check_period
+
+    check_period(period)
+    paths = list(configs) if configs else default_configs()
+    if not paths:
+        _echo_err("没有客户配置 / no client configs found in client_configs/")
+        raise typer.Exit(1)
+    outcomes = run_batch(paths, stage=stage, period=period, jobs=jobs, force=force, timeout=timeout,
+                         executor=executor, scheduler=scheduler, progress=print_progress_factory(len(paths)))
+    typer.echo(summary_table(outcomes))
+    if any(o["status"] == "failed" for o in outcomes):
+        raise typer.Exit(1)
 
 
 def main() -> None:
     """Console entry point: KpiErrors become one clear message and exit code 1."""
+    import signal
+
+    # SIGTERM (a killed batch) unwinds like Ctrl-C, so runs clean up their temporary folders.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         code = app(standalone_mode=False)
     except KpiError as exc:

@@ -166,3 +166,13 @@ def describe(report: QualityReport, language: str = "zh") -> list[str]:
     if not report.errors and not report.conflicts and not any(c.gaps for c in report.coverage):
         lines.append(t["clean"])
     return lines
+
+
+def errors_table(report: QualityReport) -> pd.DataFrame:
+    """The unreadable files and sources as a table: file, row, column, problem, fix."""
+    rows = []
+    for e in report.errors:
+        for item in e.get("errors", [e]):
+            rows.append({"file": item.get("file") or item.get("key"), "row": item.get("row"),
+                         "column": item.get("column"), "problem": item.get("message"), "fix": item.get("fix")})
+    return pd.DataFrame(rows, columns=["file", "row", "column", "problem", "fix"])

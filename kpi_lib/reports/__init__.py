@@ -1,0 +1,1 @@
+"""Report outputs: chart theme with explicit CJK fonts, HTML and PDF export of notebooks."""

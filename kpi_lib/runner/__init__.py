@@ -1,0 +1,1 @@
+"""Running stage notebooks: one client (``run``), every client (``batch``), safe publishing."""
