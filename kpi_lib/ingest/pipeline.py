@@ -19,7 +19,6 @@ from kpi_lib.config.models import ClientConfig, Source
 from kpi_lib.errors import ConfigError, KpiError, KpiErrors, SourceError
 from kpi_lib.ingest.cache import IngestCache, cache_key, file_sha256
 from kpi_lib.ingest.files import source_files
-from kpi_lib.readers.text import DEFAULT_ENCODINGS
 from kpi_lib.sources.base import Adapter, FileInfo, ReadResult, SourceContext, get_adapter
 from kpi_lib.tables import validate_table
 
@@ -77,8 +76,10 @@ def source_context(config: ClientConfig, source: Source, adapter: Adapter) -> So
     if store is None and market is not None:
         same_platform = [s.id for s in market.stores if s.platform == platform]
         store = same_platform[0] if len(same_platform) == 1 else f"{platform or 'all'}-{market.id}"
+    # Strict UTF-8 almost never decodes legacy-encoded text, so it goes first; between the
+    # two legacy encodings (which can decode each other's bytes) the market decides.
     encodings = (source.encoding,) if source.encoding else (
-        ("cp932", "utf-8", "gb18030") if source.market == "JP" else DEFAULT_ENCODINGS)
+        ("utf-8", "cp932", "gb18030") if source.market == "JP" else ("utf-8", "gb18030", "cp932"))
     return SourceContext(
         type=source.type, data_dir=config.resolved_data_dir(), market=source.market, store=store,
         platform=platform, period=source.period, timezone=(market.timezone if market else "UTC") or "UTC",

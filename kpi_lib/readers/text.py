@@ -195,8 +195,13 @@ def decodes_as(path: Path, encodings: Sequence[str] = DEFAULT_ENCODINGS) -> list
     return [e for e in encodings if _decode_prefix(data, e) is not None]
 
 
-def read_text_table(path: Path, sniffed: Sniffed) -> RawTable:
-    """Read a delimited file from its header row on, every cell as a string."""
+def read_text_table(path: Path, sniffed: Sniffed, *, quoting: int = csv.QUOTE_MINIMAL) -> RawTable:
+    """Read a delimited file from its header row on, every cell as a string.
+
+    ``quoting=csv.QUOTE_NONE`` reads every ``"`` literally: right for Amazon's unquoted
+    tab-separated flat files, where a title or buyer comment starting with ``"`` would
+    otherwise swallow the rows after it.
+    """
     try:
         frame = pd.read_csv(
             path,
@@ -208,7 +213,7 @@ def read_text_table(path: Path, sniffed: Sniffed) -> RawTable:
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=True,
-            quoting=csv.QUOTE_MINIMAL,
+            quoting=quoting,
             engine="c",
         )
     except UnicodeDecodeError as exc:

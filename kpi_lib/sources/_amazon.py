@@ -46,16 +46,32 @@ SALES_CHANNELS = {
 # A bare "$" or "¥" does not say which dollar or yen: trust the config for those.
 _BARE_SYMBOL_FAMILIES = {"USD": {"USD", "CAD", "MXN", "AUD", "SGD", "NZD", "HKD"}, "JPY": {"JPY", "CNY"}}
 _EXPLICIT_CURRENCY = re.compile(r"[A-Z]{2}\$|[A-Z]{3}|JP¥|CN¥|円|元")
+# The market a file's currency points to when the config names none (``kpi inspect``).
+CURRENCY_MARKETS = {"USD": "US", "JPY": "JP"}
 
 
-def market_of(ctx: SourceContext, path: Path) -> str:
-    """The marketplace id (US, JP...) the config gives this source."""
+def market_of(ctx: SourceContext, path: Path, hints: Iterable[str | None] = ()) -> str:
+    """The marketplace id (US, JP...) the config gives this source.
+
+    Without one (``kpi inspect`` reads a file with no config), the first market the file
+    itself suggests (``hints``: its sales channel, marketplace column or currency) is used.
+    """
     if ctx.market:
         return ctx.market
+    hint = next((h for h in hints if h), None)
+    if hint:
+        return hint
     raise SourceError(
         "the source does not say which marketplace this file belongs to", file=path,
         expected="`market:` (e.g. US or JP) on the source in the client config",
         fix="add `market: US` (or JP...) to this source in the client config")
+
+
+def market_in(values: pd.Series, mapping: Mapping[str, str]) -> str | None:
+    """The most common market a column's values name (``Amazon.co.jp`` → JP), if any."""
+    mapped = rv.clean_text(values).str.lower().map(
+        {k.lower(): v for k, v in mapping.items()}, na_action="ignore").dropna()
+    return None if mapped.empty else str(mapped.mode().iloc[0])
 
 
 def store_of(ctx: SourceContext, market: str) -> str:
@@ -86,8 +102,8 @@ def default_currency(ctx: SourceContext, market: str, path: Path) -> str:
         fix="add `currency: USD` (or the marketplace's currency) to the market in the client config")
 
 
-def stated_currency(cells: Iterable[pd.Series], fallback: str, path: Path,
-                    column: str | None = None) -> str:
+def stated_currency(cells: Iterable[pd.Series], fallback: str | None, path: Path,
+                    column: str | None = None) -> str | None:
     """The one currency a file's money cells state (``$1.00``, ``"￥4,907"``, ``US$5.00``),
     else ``fallback``.
 
@@ -201,7 +217,8 @@ def file_info(type_id: str, path: Path, raw: rt.RawTable | None, layout: str | N
         type=type_id, path=str(path),
         encoding=encoding if raw is None else raw.encoding,
         language=language if raw is None else header_language(list(raw.frame.columns)),
-        header_row=None if raw is None else raw.header_row, rows=rows, market=market,
+        # JSON reports read through records_table have no header line (header_row 0).
+        header_row=raw.header_row if raw is not None and raw.header_row else None, rows=rows, market=market,
         period=period, layout=layout, sheet=None if raw is None else raw.sheet,
         warnings=list(warnings))
 
@@ -226,9 +243,10 @@ def load_json(path: Path, what: str) -> object:
                           fix="download the report again; do not edit it by hand") from None
 
 
-def records_table(path: Path, records: list[dict]) -> rt.RawTable:
+def records_table(path: Path, records: list[dict], empty_columns: Sequence[str] = ()) -> rt.RawTable:
     """JSON row objects as a string table, so the alias/parse machinery (and its row
-    numbers: row N = the N-th record) works on them as on a CSV."""
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame()
+    numbers: row N = the N-th record) works on them as on a CSV. An empty list gets
+    ``empty_columns``, so a report without rows reads as an empty table, not an error."""
+    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=list(empty_columns))
     frame = frame.map(lambda v: pd.NA if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
     return rt.RawTable(path=path, frame=frame.astype("string"), encoding="utf-8", header_row=0)

@@ -20,6 +20,7 @@ Column kinds: ``text``, ``id``, ``number`` (money and counts), ``percent``, ``da
 """
 from __future__ import annotations
 
+import csv
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -161,6 +162,9 @@ class Adapter:
     # Platform of the rows it produces (amazon / shopify / tiktok / erp); None for
     # templates such as the roster that belong to no platform.
     platform: ClassVar[str | None] = None
+    # True for reports delivered as unquoted TSV (Amazon SP-API flat files): a tab file
+    # whose header has no '"' is then read with quotes taken literally.
+    unquoted_tsv: ClassVar[bool] = False
 
     @functools.cached_property
     def layouts(self) -> dict[str, Layout]:
@@ -190,7 +194,10 @@ class Adapter:
         sniffed = rt.sniff_text(path, signatures, encodings=encodings)
         if sniffed is None:
             raise self.unknown_layout(path, chosen, encodings)
-        raw = rt.read_text_table(path, sniffed)
+        quoting = csv.QUOTE_MINIMAL
+        if self.unquoted_tsv and sniffed.delimiter == "\t" and '"' not in sniffed.lines[sniffed.header_index]:
+            quoting = csv.QUOTE_NONE
+        raw = rt.read_text_table(path, sniffed, quoting=quoting)
         return raw, chosen[sniffed.signature_index]
 
     def unknown_layout(self, path: Path, layouts: Sequence[Layout],
