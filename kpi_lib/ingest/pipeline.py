@@ -29,7 +29,7 @@ OVERLAP_KEYS: dict[str, tuple[str, ...]] = {
     "traffic": ("market", "store", "period_start", "period_end", "asin", "sku"),
     "inventory": ("market", "store", "snapshot_date", "sku"),
     "profit": ("market", "store", "month", "sku"),
-    "account_health": ("market", "metric", "period_start", "period_end"),
+    "account_health": ("market", "store", "metric", "period_start", "period_end"),
 }
 
 
@@ -150,6 +150,7 @@ def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[st
                 records.append(FileRecord(index, None, None, error=err, seconds=time.perf_counter() - started))
                 continue
             result.info.path = ctx.relative(path)
+            result = ReadResult(tables={n: store_ids(f, config) for n, f in result.tables.items()}, info=result.info)
             records.append(FileRecord(index, result.info, digest, cached, seconds=time.perf_counter() - started))
             for name, frame in result.tables.items():
                 parts.setdefault(name, []).append(frame)
@@ -165,6 +166,20 @@ def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[st
         errors.extend(fx_errors)
         tables[name] = converted
     return IngestResult(client_id=client, tables=tables, files=records, errors=errors, duplicates=duplicates)
+
+
+def store_ids(frame: pd.DataFrame, config: ClientConfig) -> pd.DataFrame:
+    """Store names as ERPs print them (``DemoHome-JP``) replaced by the config's store ids.
+
+    Ownership rules name stores by id; a store whose ``name`` in the config matches what
+    a file prints is the same store.
+    """
+    if "store" not in frame.columns or frame.empty:
+        return frame
+    names = {s.name: s.id for m in config.markets for s in m.stores if s.name and s.name != s.id}
+    if not names or not frame["store"].isin(list(names)).any():
+        return frame
+    return frame.assign(store=frame["store"].replace(names))
 
 
 def remove_overlaps(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict[str, int]]:

@@ -12,7 +12,6 @@ adapter can name the row and column in its error.
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -24,9 +23,11 @@ MISSING_MARKERS = frozenset({"", "-", "--", "—", "N/A", "n/a", "NA", "nan", "N
                              "有花费无销售额", "有花费无订单", "无", "なし"})
 
 _CURRENCY_TOKENS = r"(?:US\$|MX\$|CA\$|AU\$|JP¥|CN¥|RMB|USD|JPY|CNY|MXN|CAD|EUR|GBP|\$|¥|€|£|円|元)"
-_CURRENCY_RE = re.compile(_CURRENCY_TOKENS)
-_EXCEL_FORMULA_RE = re.compile(r'^="(.*)"$')
-_NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+# Patterns stay strings: pandas hands string patterns to pyarrow (vectorised), while
+# compiled patterns force a Python call per cell.
+_CURRENCY_RE = _CURRENCY_TOKENS
+_EXCEL_FORMULA_RE = r'^="(.*)"$'
+_NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
 def clean_text(values: pd.Series) -> pd.Series:
@@ -71,6 +72,10 @@ def parse_number(values: pd.Series) -> pd.Series:
     Missing markers become NaN. Unit: whatever the column holds (the currency is a
     separate column); no FX is applied here.
     """
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.astype("float64")  # already numbers (JSON reports, typed Excel cells)
+    if values.dtype == object and values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
+        return pd.to_numeric(values, errors="coerce").astype("float64")
     text, negative = _number_text(values)
     out = pd.to_numeric(text.where(text.str.match(_NUMBER_RE).fillna(False).astype(bool)), errors="coerce")
     out = out.astype("float64")
@@ -118,7 +123,7 @@ def currency_in(values: pd.Series) -> pd.Series:
 TZ_ABBREVIATIONS = {"PDT": "-07:00", "PST": "-08:00", "JST": "+09:00", "UTC": "+00:00", "GMT": "+00:00",
                     "EDT": "-04:00", "EST": "-05:00", "CDT": "-05:00", "CST": "-06:00", "MDT": "-06:00",
                     "MST": "-07:00"}
-_TZ_ABBR_RE = re.compile(r"\s+(" + "|".join(TZ_ABBREVIATIONS) + r")$")
+_TZ_ABBR_RE = r"\s+(" + "|".join(TZ_ABBREVIATIONS) + r")$"
 
 
 def parse_datetime(values: pd.Series, *, formats: Sequence[str] | None = None,
@@ -171,7 +176,10 @@ def _localize(parsed: pd.Series, offset: pd.Series, local_tz: str | None) -> pd.
     naive = ~has_offset & parsed.notna()
     if naive.any():
         zone = local_tz or "UTC"
-        out.loc[naive] = (parsed[naive].dt.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+        # A wall time in the repeated hour when clocks go back (01:30 on a US/JP-style
+        # fall-back night) is a real time, not an unreadable one: take its first occurrence.
+        first = np.ones(int(naive.sum()), dtype=bool)
+        out.loc[naive] = (parsed[naive].dt.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
                           .dt.tz_convert("UTC"))
     return out
 

@@ -142,6 +142,8 @@ def _number(value: object, what: str, path: Path, number: int) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise SourceError(f"{what} is not a number", file=path, row=number, column=what, expected="a number",
                           found=value, fix="download the report again; do not edit it by hand")
+    if isinstance(value, (int, float)):
+        return float(value)  # JSON numbers need no parsing (the usual case)
     parsed = rv.parse_number(pd.Series([str(value)])).iloc[0]
     if pd.isna(parsed):
         raise SourceError(f"{what} is not a number", file=path, row=number, column=what, expected="a number",

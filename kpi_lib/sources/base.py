@@ -314,8 +314,10 @@ def header_language(headers: Sequence[object]) -> str:
 
 
 def period_from_path(path: Path) -> str | None:
-    """A YYYY-MM found in the file's folder or name (``raw/jp/2026-10/BusinessReport-03-11-26.csv``)."""
-    for part in reversed(Path(path).parts):
+    """A YYYY-MM found in the file's name or its two nearest folders
+    (``raw/jp/2026-10/BusinessReport-03-11-26.csv``). Folders further up (above the client's
+    data_dir, say a backup dated 2025-12) must not decide the period."""
+    for part in reversed(Path(path).parts[-3:]):
         m = _PERIOD_IN_PATH.search(part)
         if m:
             return f"{m.group(1)}-{m.group(2)}"

@@ -1,0 +1,140 @@
+"""Write the Chinese-ERP side of the demo: LingXing (领星) profit and ads exports (XLSX,
+REPORT_FORMATS.md §7.1), the CS message log (a gb18030 CSV from the ERP's message
+module), and the client's own templates (roster, ownership, costs, budget, survey) in
+the agreed header spec."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpi_lib.demo import company as co
+from kpi_lib.demo import files
+from kpi_lib.demo.finance import BUDGET_COLUMNS, COST_COLUMNS, PROFIT_COLUMNS
+from kpi_lib.demo.people import OWNERSHIP_COLUMNS, ROSTER_COLUMNS, SURVEY_COLUMNS
+from kpi_lib.demo.simulate import DemoData
+from kpi_lib.demo.xlsx import Sheet, write_xlsx
+
+ERP_USER = "DemoHome-ERP"
+
+
+def _cells(frame: pd.DataFrame, columns: list[str]) -> list[list[object]]:
+    """Plain Python cell values (None for missing) in column order."""
+    out = []
+    for row in frame[columns].itertuples(index=False):
+        cells = []
+        for v in row:
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                cells.append(None)
+            elif isinstance(v, (np.integer,)):
+                cells.append(int(v))
+            elif isinstance(v, (np.floating,)):
+                cells.append(float(v))
+            elif isinstance(v, pd.Timestamp):
+                cells.append(v.date())
+            else:
+                cells.append(v)
+        out.append(cells)
+    return out
+
+
+def write_lingxing_profit(data: DemoData, root: Path) -> None:
+    """利润报表-MSKU per month covering the three Amazon stores (expenses negative)."""
+    for month, m in data.profit.groupby("month", sort=True):
+        when = files.download_time("lingxing", month, "profit")
+        write_xlsx(root / files.lingxing_profit(month), [Sheet("利润报表-MSKU", PROFIT_COLUMNS, _cells(m, PROFIT_COLUMNS))],
+                   when, ERP_USER)
+
+
+LX_ADS_COLUMNS = ["店铺名称", "国家", "类型", "广告组合", "广告活动", "广告组", "MSKU", "ASIN", "广告有效状态", "关键词",
+                  "匹配方式", "投放", "用户搜索词", "曝光量", "点击", "CTR", "CPC-本币", "花费-本币", "广告销售额-本币",
+                  "直接销售额-本币", "间接销售额-本币", "ACoS", "ROAS", "广告订单", "直接订单", "间接订单", "间接订单占比",
+                  "广告销量", "CPA-本币", "CVR", "广告笔单价-本币", "直接笔单价-本币", "间接笔单价-本币"]
+
+
+def lingxing_ads_rows(rows: pd.DataFrame) -> list[list[object]]:
+    """LingXing 推广商品报告 rows: numbers as numbers, rates as ``12.34%`` text and
+    LingXing's markers where a ratio cannot be computed (``--``, ``有花费无销售额``,
+    ``有花费无订单``)."""
+    spec = co.store("JP-Main")
+    out = []
+    for r in rows.itertuples(index=False):
+        direct_orders = int(round(r.orders * 0.88))
+        indirect_orders = r.orders - direct_orders
+        direct_sales = float(round(r.sales * 0.88))
+        indirect_sales = float(r.sales - direct_sales)
+        spend = float(r.spend)
+        no_sales = spend > 0 and r.sales == 0
+        out.append([
+            spec.erp_name, spec.country_zh, "SP", r.portfolio, r.campaign, r.ad_group, r.sku, r.asin,
+            "有效" if r.clicks > 0 else "已暂停", r.keyword or None, r.match_type or None, r.targeting, r.search_term,
+            int(r.impressions), int(r.clicks), f"{100 * r.clicks / r.impressions:.2f}%" if r.impressions else "--",
+            round(spend / r.clicks, 2) if r.clicks else "--", spend, float(r.sales), direct_sales, indirect_sales,
+            "有花费无销售额" if no_sales else (f"{100 * spend / r.sales:.2f}%" if r.sales else "--"),
+            round(r.sales / spend, 2) if spend and r.sales else "--",
+            int(r.orders), direct_orders, indirect_orders,
+            f"{100 * indirect_orders / r.orders:.2f}%" if r.orders else "--", int(r.units),
+            round(spend / r.orders, 2) if r.orders else ("有花费无订单" if spend > 0 else "--"),
+            f"{100 * r.orders / r.clicks:.2f}%" if r.clicks else "--",
+            round(r.sales / r.orders, 2) if r.orders else "--",
+            round(direct_sales / direct_orders, 2) if direct_orders else "--",
+            round(indirect_sales / indirect_orders, 2) if indirect_orders else "--",
+        ])
+    return out
+
+
+def write_lingxing_ads(data: DemoData, root: Path) -> None:
+    """JP-Main Sponsored Products as LingXing's 推广商品报告 (search-term grain), monthly."""
+    spec = co.store("JP-Main")
+    for month, m in data.ads_search_terms.groupby("month", sort=True):
+        when = files.download_time("lingxing", month, "ads")
+        write_xlsx(root / files.lingxing_ads(spec.erp_name, month),
+                   [Sheet("推广商品报告", LX_ADS_COLUMNS, lingxing_ads_rows(m))], when, ERP_USER)
+
+
+CS_COLUMNS = ["消息ID", "店铺", "站点", "买家消息时间", "回复时间", "客服", "是否需回复"]
+
+
+def write_cs_log(data: DemoData, root: Path) -> None:
+    """客服消息记录 per month: Beijing times ``2026-10-03 14:22:05``, blank 回复时间 = not
+    answered; gb18030 like a Chinese ERP's CSV export."""
+    stores = {s.id: s for s in co.STORES}
+    cs = data.cs_messages
+    received = cs["received_bj"].dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy()
+    replied = cs["replied_bj"].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("").to_numpy()
+    table = pd.DataFrame({
+        "消息ID": cs["message_id"].to_numpy(), "店铺": [stores[s].erp_name for s in cs["store"]],
+        "站点": [stores[s].site_zh for s in cs["store"]], "买家消息时间": received, "回复时间": replied,
+        "客服": cs["agent_name"].fillna("").to_numpy(), "是否需回复": np.where(cs["needs_reply"], "是", "否"),
+    })
+    months = cs["month"].to_numpy()
+    for month in co.months():
+        files.write_table(root / files.cs_log(month), CS_COLUMNS, table[months == month].to_numpy().tolist(),
+                          encoding="gb18030")
+
+
+# -- the client's own templates ------------------------------------------------------------
+TEMPLATE_TIME = dt.datetime(2026, 11, 5, 10, 30)
+
+
+def write_templates(data: DemoData, root: Path) -> None:
+    """花名册, 负责范围, 成本表, 2026年度预算 and the pilot survey as XLSX (Excel dates)."""
+    write_xlsx(root / files.ROSTER, [Sheet("花名册", ROSTER_COLUMNS, _cells(data.roster, ROSTER_COLUMNS))],
+               TEMPLATE_TIME, "HR")
+    write_xlsx(root / files.OWNERSHIP, [Sheet("负责范围", OWNERSHIP_COLUMNS, _cells(data.ownership, OWNERSHIP_COLUMNS))],
+               TEMPLATE_TIME, "HR")
+    write_xlsx(root / files.COSTS, [Sheet("成本", COST_COLUMNS, _cells(data.costs, COST_COLUMNS))],
+               TEMPLATE_TIME, "财务")
+    write_xlsx(root / files.BUDGET, [Sheet("预算", BUDGET_COLUMNS, _cells(data.budget, BUDGET_COLUMNS))],
+               dt.datetime(2025, 12, 20, 16, 0), "财务")
+    write_xlsx(root / files.survey("2026-10"), [Sheet("调研", SURVEY_COLUMNS, _cells(data.survey, SURVEY_COLUMNS))],
+               dt.datetime(2026, 10, 30, 17, 0), "HR")
+
+
+def write_all(data: DemoData, root: Path) -> None:
+    write_lingxing_profit(data, root)
+    write_lingxing_ads(data, root)
+    write_cs_log(data, root)
+    write_templates(data, root)
