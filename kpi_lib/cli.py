@@ -42,8 +42,10 @@ def _root(version: Annotated[bool, typer.Option("--version", help="版本 / Show
 def demo(
     root: Annotated[Path, typer.Option(help="项目根目录 / Project root that gets client_configs/ and client_data/.")] = Path("."),
     seed: Annotated[int, typer.Option(help="随机种子 / Seed of the synthetic data.")] = 20261128,
+    period: Annotated[str, typer.Option(help="复盘月份 / Month the stages report on.")] = "2026-10",
+    run_stages: Annotated[bool, typer.Option("--run/--no-run", help="运行各阶段笔记本 / Run the stage notebooks.")] = True,
 ) -> None:
-    """生成示例客户并运行 / Generate the demo client, validate it and ingest its data."""
+    """生成示例客户并运行 / Generate the demo client, validate and ingest it, run every stage notebook."""
     from kpi_lib.config import load_config
     from kpi_lib.demo import generate_demo
     from kpi_lib.ingest.pipeline import ingest
@@ -67,6 +69,23 @@ def demo(
         for err in ingested.errors:
             _echo_err(f"  - {err}")
         raise typer.Exit(1)
+    if run_stages:
+        from kpi_lib.runner.run import run_stage
+        from kpi_lib.runner.stages import STAGES, notebooks_dir
+
+        failed = False
+        for stage, notebook in STAGES.items():
+            if not (notebooks_dir() / notebook).exists():
+                continue  # stages whose notebooks have not landed yet
+            outcome = run_stage(result.config_path, stage, period, force=True)
+            typer.echo(f"{stage:>10}: {outcome.status} → {outcome.folder}")
+            for name in outcome.outputs.values():
+                typer.echo(f"            {outcome.folder / name}")
+            if outcome.status == "failed":
+                failed = True
+                _echo_err(f"  {outcome.error}")
+        if failed:
+            raise typer.Exit(1)
 
 
 @app.command()

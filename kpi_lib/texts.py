@@ -33,3 +33,17 @@ def md(key: str, language: str = "zh", **values: object):
     content = text(key, language, **values)
     display(Markdown(content))
     return content
+
+
+def label(name: str, language: str = "zh") -> str:
+    """The display label of a report column (the name itself when none is declared)."""
+    spec = _catalogue().get("columns", {}).get(name)
+    return (spec.get(language) or spec["zh"]) if spec else name
+
+
+def localized(frame, language: str = "zh"):
+    """A copy of ``frame`` with column (and column-level) names as report labels, blanks as —."""
+    out = frame.rename(columns=lambda c: label(c, language) if isinstance(c, str) else c)
+    out.columns.names = [label(n, language) if isinstance(n, str) else n for n in out.columns.names]
+    out.index.names = [label(n, language) if isinstance(n, str) else n for n in out.index.names]
+    return out.astype(object).where(out.notna(), "—") if len(out) else out

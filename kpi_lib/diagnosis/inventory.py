@@ -1,6 +1,8 @@
 """Data inventory: which sources exist per market and platform, months covered, gaps."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from kpi_lib.config.models import ClientConfig
@@ -8,6 +10,15 @@ from kpi_lib.ingest.pipeline import IngestResult
 
 COLUMNS = ["source", "type", "market", "store", "files", "unreadable", "rows", "first_month", "last_month",
            "months", "missing_months"]
+
+
+def file_month(period: str | None) -> str | None:
+    """The month a file reports on: ``2026-10``, or the end month of a window such as
+    ``2026-09-02..2026-10-31`` (account health's trailing 60 days)."""
+    if not period:
+        return None
+    months = re.findall(r"\d{4}-\d{2}", str(period))
+    return months[-1] if months else None
 
 
 def data_inventory(config: ClientConfig, data: IngestResult) -> pd.DataFrame:
@@ -20,7 +31,7 @@ def data_inventory(config: ClientConfig, data: IngestResult) -> pd.DataFrame:
     for index, source in enumerate(config.sources):
         records = [r for r in data.files if r.source_index == index]
         ok = [r for r in records if r.info is not None]
-        periods = sorted({r.info.period for r in ok if r.info.period})
+        periods = sorted({m for r in ok if (m := file_month(r.info.period))})
         first, last = (periods[0], periods[-1]) if periods else (None, None)
         missing = []
         if periods:

@@ -127,18 +127,18 @@ def build_report(result: IngestResult) -> QualityReport:
 _TEXT = {
     "zh": {
         "files": "读取了 {ok} 个文件（{cached} 个来自缓存），{bad} 个文件无法读取。",
-        "rows": "{table}: {rows:,} 行",
+        "table": "{table}：{rows:,} 行；{spans}。",
+        "span": "{market} {first}～{last}（{months} 个月）",
         "gap": "{table}（{market}）缺少月份：{gaps}。",
-        "cover": "{table}（{market}）覆盖 {first} 至 {last}，共 {months} 个月。",
         "dup": "{table}：重叠导出中重复的 {identical} 行只计一次；{replaced} 行被更新的导出替换。",
         "conflict": "{market} {month}：领星利润表销售额 {left:,.0f} 与业务报告销售额 {right:,.0f} 相差 {diff:+.1%}。",
         "clean": "没有发现数据质量问题。",
     },
     "en": {
         "files": "Read {ok} file(s) ({cached} from cache); {bad} file(s) could not be read.",
-        "rows": "{table}: {rows:,} rows",
+        "table": "{table}: {rows:,} rows; {spans}.",
+        "span": "{market} {first} to {last} ({months} months)",
         "gap": "{table} ({market}) is missing months: {gaps}.",
-        "cover": "{table} ({market}) covers {first} to {last}, {months} month(s).",
         "dup": "{table}: {identical} row(s) repeated by overlapping exports counted once; {replaced} replaced by a newer export.",
         "conflict": "{market} {month}: ERP profit-report sales {left:,.0f} differ from Business Report sales {right:,.0f} by {diff:+.1%}.",
         "clean": "No data-quality problems found.",
@@ -147,15 +147,17 @@ _TEXT = {
 
 
 def describe(report: QualityReport, language: str = "zh") -> list[str]:
-    """The report as plain sentences for the consultant (zh or en)."""
+    """The report as plain sentences for the consultant (zh or en): one line per table with
+    its rows and months per market, then gaps, overlaps and conflicts."""
     t = _TEXT["en" if language == "en" else "zh"]
     ok = sum(1 for f in report.files if not f.get("error"))
     cached = sum(1 for f in report.files if f.get("cached"))
     lines = [t["files"].format(ok=ok, cached=cached, bad=len(report.files) - ok)]
-    lines += [t["rows"].format(table=k, rows=v) for k, v in report.rows.items()]
+    for table, rows in report.rows.items():
+        spans = [t["span"].format(market=c.market, first=c.first_month, last=c.last_month, months=c.months)
+                 for c in report.coverage if c.table == table]
+        lines.append(t["table"].format(table=table, rows=rows, spans=", ".join(spans) or "—"))
     for c in report.coverage:
-        lines.append(t["cover"].format(table=c.table, market=c.market, first=c.first_month,
-                                       last=c.last_month, months=c.months))
         if c.gaps:
             lines.append(t["gap"].format(table=c.table, market=c.market, gaps=", ".join(c.gaps)))
     for table, counts in report.duplicates.items():

@@ -42,7 +42,8 @@ body {{ font-size: 10.5pt; line-height: 1.5; color: #1a1a1a; }}
   border-bottom: 1px solid #ddd; text-align: right; }}
 .jp-RenderedHTMLCommon th {{ background: #eef2f7; }}
 thead {{ display: table-header-group; }}
-tr, img, .jp-OutputArea-output {{ page-break-inside: avoid; }}
+tr, img {{ page-break-inside: avoid; }}
+.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{ white-space: nowrap; }}
 img {{ max-width: 100%; height: auto; }}
 h1, h2, h3 {{ color: #1f4e79; page-break-after: avoid; }}
 h1 {{ font-size: 18pt; }} h2 {{ font-size: 14pt; border-bottom: 2px solid #1f4e79; }}
@@ -72,13 +73,11 @@ def notebook_html(notebook: Path, *, language: str = "zh", title: str | None = N
     return body.replace("</head>", f"<style>{report_css(language)}</style>\n</head>", 1)
 
 
-def _offline_fetcher(url: str, *args, **kwargs):
-    """WeasyPrint URL fetcher that only reads embedded data and local files."""
-    from weasyprint.urls import default_url_fetcher
+def offline_fetcher():
+    """A WeasyPrint fetcher that reads only embedded data and local files, never the network."""
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith(("data:", "file:")):
-        return default_url_fetcher(url, *args, **kwargs)
-    raise ValueError(f"network access refused while rendering: {url}")
+    return URLFetcher(allowed_protocols={"data", "file"})
 
 
 def html_to_pdf(html: str, target: Path, *, language: str = "zh") -> Path:
@@ -89,7 +88,7 @@ def html_to_pdf(html: str, target: Path, *, language: str = "zh") -> Path:
 
     # The lab template's CSS has selectors WeasyPrint ignores; those warnings are noise.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    HTML(string=html, base_url=str(Path(target).parent), url_fetcher=_offline_fetcher).write_pdf(
+    HTML(string=html, base_url=str(Path(target).parent), url_fetcher=offline_fetcher()).write_pdf(
         str(target), stylesheets=[CSS(string=report_css(language))])
     return Path(target)
 
