@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpi_lib.errors import KpiError, SourceError
-from kpi_lib.sources.base import SourceContext, check_not_empty, detect_file, get_adapter, period_from_path
+from kpi_lib.sources.base import (SourceContext, check_not_empty, detect_file, get_adapter, header_language,
+                                  period_from_path)
 
 # When the file does not say its market, its money does: full-width/half-width yen is JP.
 _MARKET_BY_CURRENCY = {"JPY": ("JP", "Asia/Tokyo"), "USD": ("US", "America/Los_Angeles")}
@@ -36,10 +37,19 @@ def inspect_file(path: Path) -> dict:
     try:
         info = adapter.read(path, ctx).info
     except KpiError as exc:
-        return {**base, "type": hit.type, "layout": hit.layout, "encoding": hit.encoding,
-                "header_row": hit.header_row, "error": str(exc)}
+        # Reading needs what only the config can say (the month of a child-item Business
+        # Report, the market of a returns file); describing the file does not.
+        out = {**base, "type": hit.type, "layout": hit.layout, "encoding": hit.encoding,
+               "header_row": hit.header_row, "market": market, "note": exc.message}
+        try:
+            raw, _ = adapter.open(path, ctx, layouts=[hit.layout])
+            out.update(rows=len(raw.frame), language=header_language(list(raw.frame.columns)))
+        except KpiError:
+            pass
+        return out
     out = {**base, **{k: v for k, v in info.as_dict().items() if v is not None}}
     out["file"] = str(path)
+    out.pop("path", None)
     out["market"] = info.market or market
     return out
 

@@ -19,6 +19,8 @@ REMOVE_CELL_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-
 REMOVE_INPUT_TAGS = {"remove_input", "hide-input"}
 _EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.I)
 _EXTERNAL_LINK = re.compile(r"<link[^>]*\bhref=\"https?://[^\"]*\"[^>]*>", re.I)
+# Inline scripts that load code from a CDN (the lab template's mermaid loader).
+_CDN_INLINE_SCRIPT = re.compile(r"<script[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", re.I | re.S)
 
 
 def report_css(language: str) -> str:
@@ -64,12 +66,13 @@ def notebook_html(notebook: Path, *, language: str = "zh", title: str | None = N
     c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
     c.TagRemovePreprocessor.remove_input_tags = set(REMOVE_INPUT_TAGS)
     c.HTMLExporter.embed_images = True
-    c.HTMLExporter.language_code = "en" if language == "en" else ("ja" if language == "ja" else "zh-CN")
+    c.HTMLExporter.language_code = language if language in {"en", "ja"} else "zh"  # ISO 639-1
     exporter = HTMLExporter(config=c, template_name="lab")
     resources = {"metadata": {"name": title or Path(notebook).stem}}
     body, _ = exporter.from_filename(str(notebook), resources=resources)
     body = _EXTERNAL_SCRIPT.sub("", body)
     body = _EXTERNAL_LINK.sub("", body)
+    body = _CDN_INLINE_SCRIPT.sub("", body)
     return body.replace("</head>", f"<style>{report_css(language)}</style>\n</head>", 1)
 
 

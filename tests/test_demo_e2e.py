@@ -1,0 +1,56 @@
+"""`kpi demo` end to end, as a consultant runs it: generate, validate, ingest, run the stages,
+and a PDF that reads correctly in Chinese."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("demo_root")
+    out = tmp_path_factory.mktemp("demo_out")
+    env = {**os.environ, "KPI_OUTPUT_DIR": str(out)}
+    proc = subprocess.run([sys.executable, "-m", "kpi_lib.cli", "demo", "--root", str(root)],
+                          capture_output=True, text=True, env=env, timeout=900)
+    return proc, root, out
+
+
+def test_demo_exits_cleanly_and_prints_where_things_are(demo_run):
+    proc, root, out = demo_run
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+    assert str(root / "client_configs" / "demo.yaml") in proc.stdout
+    quality = json.loads((out / "demo" / "data_quality.json").read_text(encoding="utf-8"))
+    assert not quality["errors"]
+    assert quality["rows"]["orders"] > 40_000 and quality["rows"]["people"] >= 12
+    # The planted LingXing vs Business Report disagreement is caught.
+    assert any(c["market"] == "JP" and c["month"] == "2026-09" for c in quality["conflicts"])
+
+
+def test_diagnosis_report_pdf_has_embedded_cjk_fonts_and_no_code(demo_run):
+    proc, root, out = demo_run
+    folder = out / "demo" / "2026-10" / "diagnosis"
+    pdf = folder / "01_diagnosis.pdf"
+    assert pdf.exists(), proc.stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for needle in ["需求诊断", "数据盘点", "数据质量", "团队构成", "深圳示例家居科技有限公司"]:
+        assert needle in text, needle
+    for code in ["import ", "open_client(", "save_results(", "client_config ="]:
+        assert code not in text, code
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "Noto-Sans-CJK" in line]
+    assert cjk and all(" yes " in line for line in cjk), fonts
+    pages = subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(folder.parent / "page")],
+                           capture_output=True, text=True)
+    assert pages.returncode == 0
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "ok" and manifest["input_files"]
+    html = (folder / "01_diagnosis.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64" in html and "https://cdn" not in html
