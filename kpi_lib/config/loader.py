@@ -204,8 +204,71 @@ def semantic_problems(config: ClientConfig, *, check_sources: bool = True) -> li
     if config.scoring:
         for mid in config.scoring.per_metric:
             metric_ok(mid, "scoring.per_metric")
+    problems += scoring_bonus_problems(config, metric_ok)
     if check_sources:
         problems += missing_source_files(config)
+    return problems
+
+
+def scoring_bonus_problems(config: ClientConfig, metric_ok) -> list[ConfigError]:
+    """Cross-section checks of scoring, bonus and exemptions: gate metrics and markets,
+    ratings named by the multiplier table, roles in the profit-pool split, exemption
+    markets. ``metric_ok(metric_id, key)`` records unknown metric ids itself."""
+    from kpi_lib.config.models import Scoring
+
+    path, client = config.config_path, config.client_id
+    market_ids = sorted(m.id for m in config.markets)
+    problems: list[ConfigError] = []
+
+    def market_ok(market: str | None, key: str) -> None:
+        if market is not None and market not in market_ids:
+            guess = did_you_mean(market, market_ids)
+            problems.append(ConfigError(
+                f"unknown market {market!r}", client=client, file=path, key=key,
+                expected="one of the client's markets: " + ", ".join(market_ids),
+                fix=f"did you mean {guess!r}?" if guess else "use a market id listed under markets"))
+
+    scoring = config.scoring or Scoring()
+    for i, gate in enumerate(scoring.gates):
+        metric_ok(gate.metric, f"scoring.gates[{i}].metric")
+        market_ok(gate.market, f"scoring.gates[{i}].market")
+    for i, ex in enumerate(config.exemptions):
+        market_ok(ex.market, f"exemptions[{i}].market")
+
+    bonus = config.bonus
+    if bonus and bonus.multiplier_form == "rating":
+        ratings = scoring.ratings
+        named = {m.rating: m.multiplier for m in bonus.multiplier}
+        for i, m in enumerate(bonus.multiplier):
+            if m.rating not in ratings:
+                guess = did_you_mean(m.rating, ratings)
+                problems.append(ConfigError(
+                    f"rating {m.rating!r} is not one of scoring.ratings", client=client, file=path,
+                    key=f"bonus.multiplier[{i}].rating", expected=", ".join(ratings),
+                    fix=f"did you mean {guess!r}?" if guess else "add it to scoring.ratings or remove the row"))
+        for name in ratings:
+            if name not in named:
+                problems.append(ConfigError(
+                    f"rating {name!r} has no bonus multiplier", client=client, file=path, key="bonus.multiplier",
+                    expected="one `{rating: X, multiplier: m}` row per rating in scoring.ratings",
+                    fix=f"add `- {{rating: {name}, multiplier: 0.0}}` (or the multiplier you intend)"))
+        # A better rating paying a smaller multiplier is almost always a typo.
+        by_minimum = sorted((ratings[r], named[r], r) for r in named if r in ratings)
+        for (_, low_mult, low), (_, high_mult, high) in zip(by_minimum, by_minimum[1:]):
+            if high_mult < low_mult:
+                problems.append(ConfigError(
+                    f"rating {high!r} pays a smaller multiplier ({high_mult:g}) than the lower rating "
+                    f"{low!r} ({low_mult:g})", client=client, file=path, key="bonus.multiplier",
+                    fix="order the multipliers so a better rating never pays less"))
+    if bonus and bonus.profit_pool:
+        known_roles = set(config.roles) or set(role_templates())
+        for role in bonus.profit_pool.split:
+            if role not in known_roles:
+                guess = did_you_mean(role, known_roles)
+                problems.append(ConfigError(
+                    f"unknown role {role!r} in the profit-pool split", client=client, file=path,
+                    key=f"bonus.profit_pool.split.{role}", expected="one of " + ", ".join(sorted(known_roles)),
+                    fix=f"did you mean {guess!r}?" if guess else "use a role id listed under roles"))
     return problems
 
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kpi_lib.errors import ConfigError
 
@@ -109,12 +109,25 @@ class Role(Strict):
 
 
 class CurvePoint(Strict):
+    """One step of a stepped payout curve: reaching ``attainment`` earns ``score``."""
+
     attainment: float = Field(ge=0)
     score: float
 
 
-class Scoring(Strict):
-    """Payout curve from attainment (actual ÷ target, direction-aware) to a score."""
+CURVE_FIELDS = ("curve", "threshold", "target", "cap", "floor_score", "threshold_score",
+                "target_score", "cap_score", "steps")
+
+
+class PayoutCurve(Strict):
+    """A payout curve from attainment (actual ÷ target, direction-aware; 1.0 = on target)
+    to a score in points.
+
+    linear: below ``threshold`` → ``floor_score``; ``threshold`` → ``threshold_score``;
+    ``target`` → ``target_score``; ``cap`` and above → ``cap_score``; straight lines between.
+    stepped: the score of the highest step reached (``floor_score`` below the first step).
+    ``floor_score`` and ``cap_score`` bound every score, whatever the curve.
+    """
 
     curve: Literal["linear", "stepped"] = "linear"
     threshold: float = Field(0.8, ge=0)
@@ -125,38 +138,216 @@ class Scoring(Strict):
     target_score: float = 100.0
     cap_score: float = 120.0
     steps: list[CurvePoint] | None = None
-    ratings: dict[str, float] = Field(default_factory=lambda: {"S": 110, "A": 100, "B": 85, "C": 70, "D": 0})
-    per_metric: dict[str, dict] = Field(default_factory=dict)
-    gates: list[dict] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Scoring":
-        if not self.threshold <= self.target <= self.cap:
-            raise ValueError(f"expected threshold ≤ target ≤ cap, got {self.threshold} / {self.target} / {self.cap}")
+    def _ordered(self) -> "PayoutCurve":
+        problem = curve_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def curve_problem(c: PayoutCurve) -> str | None:
+    """Why a curve cannot pay monotonically (a higher attainment must never score less)."""
+    if not c.threshold <= c.target <= c.cap:
+        return f"expected threshold ≤ target ≤ cap, got {c.threshold:g} / {c.target:g} / {c.cap:g}"
+    scores = (c.floor_score, c.threshold_score, c.target_score, c.cap_score)
+    if list(scores) != sorted(scores):
+        return ("expected floor_score ≤ threshold_score ≤ target_score ≤ cap_score, got "
+                + " / ".join(f"{v:g}" for v in scores))
+    if c.curve == "stepped":
+        if not c.steps:
+            return "a stepped curve needs `steps: [{attainment: 0.8, score: 60}, ...]`"
+        atts = [s.attainment for s in c.steps]
+        if any(b <= a for a, b in zip(atts, atts[1:])):
+            return f"steps must be listed by increasing attainment, got {atts}"
+        pts = [s.score for s in c.steps]
+        if any(b < a for a, b in zip(pts, pts[1:])):
+            return f"step scores must not fall as attainment rises, got {pts}"
+        if min(pts) < c.floor_score or max(pts) > c.cap_score:
+            return (f"step scores must lie between floor_score {c.floor_score:g} and "
+                    f"cap_score {c.cap_score:g}, got {pts}")
+    return None
+
+
+class MetricCurve(Strict):
+    """Per-metric overrides of the payout curve; unset fields come from ``scoring``.
+    Giving ``steps`` without ``curve`` means ``curve: stepped``."""
+
+    curve: Literal["linear", "stepped"] | None = None
+    threshold: float | None = Field(None, ge=0)
+    target: float | None = Field(None, gt=0)
+    cap: float | None = Field(None, gt=0)
+    floor_score: float | None = None
+    threshold_score: float | None = None
+    target_score: float | None = None
+    cap_score: float | None = None
+    steps: list[CurvePoint] | None = None
+
+
+class Gate(Strict):
+    """A guardrail: when the person's actual for ``metric`` (in ``market``, or any market)
+    satisfies ``actual <op> value``, their bonus multiplier is capped at ``max_multiplier``.
+    Example (Amazon ODR guardrail): ``{metric: odr, op: ">=", value: 0.01, max_multiplier: 0.5}``."""
+
+    metric: str
+    op: Literal[">=", ">", "<=", "<", "=="]
+    value: float
+    max_multiplier: float = Field(ge=0)
+    market: str | None = None
+    note: str | None = None
+
+
+class Scoring(PayoutCurve):
+    """Payout curve from attainment (actual ÷ target, direction-aware) to a score, with
+    per-metric overrides, guardrail gates and rating bands (minimum total per rating).
+
+    ``missing_actual``: a metric with no actual this month is ``drop``-ped (left out, the
+    other weights renormalised, and a note says so) or scored at ``floor``."""
+
+    ratings: dict[str, float] = Field(default_factory=lambda: {"S": 110, "A": 100, "B": 85, "C": 70, "D": 0},
+                                      min_length=1)
+    per_metric: dict[str, MetricCurve] = Field(default_factory=dict)
+    gates: list[Gate] = Field(default_factory=list)
+    missing_actual: Literal["drop", "floor"] = "drop"
+
+    @model_validator(mode="after")
+    def _per_metric_curves(self) -> "Scoring":
+        for metric_id in self.per_metric:
+            try:
+                self.curve_for(metric_id)
+            except ValidationError as exc:
+                msg = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+                raise ValueError(f"per_metric.{metric_id}: {msg}") from None
+        return self
+
+    def curve_for(self, metric_id: str) -> PayoutCurve:
+        """The global curve with ``per_metric[metric_id]`` laid over it."""
+        base = {name: getattr(self, name) for name in CURVE_FIELDS}
+        override = self.per_metric.get(metric_id)
+        if override is None:
+            return PayoutCurve.model_validate(base)
+        given = {k: v for k, v in override if v is not None}
+        if "steps" in given and "curve" not in given:
+            given["curve"] = "stepped"
+        return PayoutCurve.model_validate({**base, **given})
+
+
+class MultiplierStep(Strict):
+    """One row of the bonus multiplier table: by ``rating`` (S/A/B...) or by ``min_score``
+    (the multiplier for totals at or above it), never both."""
+
+    rating: str | None = None
+    min_score: float | None = None
+    multiplier: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _one_key(self) -> "MultiplierStep":
+        if (self.rating is None) == (self.min_score is None):
+            raise ValueError("each multiplier row needs exactly one of `rating:` or `min_score:` "
+                             "(e.g. {rating: A, multiplier: 1.0} or {min_score: 100, multiplier: 1.0})")
+        return self
+
+
+class PoolTier(Strict):
+    """Profit above ``above`` (up to the next tier's ``above``) is paid at ``rate``."""
+
+    above: float
+    rate: float
+
+    @field_validator("rate")
+    @classmethod
+    def _fraction(cls, v: float) -> float:
+        if not 0 <= v <= 1:
+            raise ValueError(f"a tier rate is a fraction between 0 and 1 (5 % is 0.05), got {v:g}")
+        return v
+
+
+class ProfitPool(Strict):
+    """Profit-pool commission: progressive ``tiers`` on the month's net profit (like tax
+    brackets), split by role ``split`` shares (fractions summing to 1), then among each
+    role's people by total score × days worked. ``loss_month``: ``zero`` pays nothing in a
+    loss month; ``carry_forward`` also deducts the loss from later months' profit first."""
+
+    tiers: list[PoolTier] = Field(min_length=1)
+    split: dict[str, float] = Field(min_length=1)
+    loss_month: Literal["zero", "carry_forward"] = "zero"
+
+    @model_validator(mode="after")
+    def _check(self) -> "ProfitPool":
+        aboves = [t.above for t in self.tiers]
+        if any(b <= a for a, b in zip(aboves, aboves[1:])):
+            raise ValueError(f"profit_pool.tiers must be listed by increasing `above`, got {aboves}")
+        if any(v < 0 for v in self.split.values()):
+            raise ValueError("profit_pool.split: shares must not be negative")
+        total = sum(self.split.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"profit_pool.split shares sum to {total:g}, expected 1 "
+                             "(fractions, e.g. {operations: 0.6, advertising: 0.4})")
         return self
 
 
 class Bonus(Strict):
+    """Monthly bonus: ``target_bonus`` by level × the multiplier for the person's rating
+    (or total score) × days-worked fraction, capped by gates; plus an optional profit pool;
+    the month's total capped at ``budget_cap`` by scaling every payout down."""
+
     currency: str | None = None
     target_bonus: dict[Level, float] = Field(default_factory=dict)
-    multiplier: list[dict] = Field(default_factory=list)
-    profit_pool: dict | None = None
+    multiplier: list[MultiplierStep] = Field(default_factory=list)
+    profit_pool: ProfitPool | None = None
     budget_cap: float | None = Field(None, gt=0)
+
+    @field_validator("target_bonus")
+    @classmethod
+    def _non_negative(cls, v: dict[str, float]) -> dict[str, float]:
+        if any(x < 0 for x in v.values()):
+            raise ValueError("target_bonus amounts must not be negative")
+        return v
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Bonus":
+        forms = {"rating" if m.rating is not None else "min_score" for m in self.multiplier}
+        if len(forms) > 1:
+            raise ValueError("multiplier rows must all use `rating:` or all use `min_score:`, not a mix")
+        if forms == {"rating"}:
+            names = [m.rating for m in self.multiplier]
+            if len(set(names)) != len(names):
+                raise ValueError(f"multiplier: each rating may appear once, got {names}")
+        if forms == {"min_score"}:
+            steps = sorted(self.multiplier, key=lambda m: m.min_score)
+            if len({m.min_score for m in steps}) != len(steps):
+                raise ValueError("multiplier: each min_score may appear once")
+            mults = [m.multiplier for m in steps]
+            if mults != sorted(mults):
+                raise ValueError("multiplier: a higher min_score must not pay a lower multiplier, got "
+                                 + ", ".join(f"{m.min_score:g}→{m.multiplier:g}" for m in steps))
+        return self
+
+    @property
+    def multiplier_form(self) -> Literal["rating", "min_score"] | None:
+        if not self.multiplier:
+            return None
+        return "rating" if self.multiplier[0].rating is not None else "min_score"
 
 
 class Exemption(Strict):
     """A force-majeure event declared in advance: the listed metrics are left out for the
-    affected people and dates, and the remaining weights renormalised."""
+    affected people and dates, and the remaining weights renormalised.
+
+    It applies to a month when the event overlaps the month (and the person's employment)
+    by at least ``min_overlap_days`` calendar days (default 1: any overlap)."""
 
     id: str
     kind: Literal["logistics_delay", "platform_outage", "account_suspension", "policy_change", "other"]
     market: str | None = None
     start: dt.date
     end: dt.date
-    metrics: list[str]
+    metrics: list[str] = Field(min_length=1)
     people: list[str] | Literal["all"] = "all"
     evidence: str
     approved_by: str
+    min_overlap_days: int = Field(1, ge=1, le=31)
 
     @model_validator(mode="after")
     def _dates(self) -> "Exemption":
