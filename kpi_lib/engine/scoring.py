@@ -154,7 +154,8 @@ def attainment(actual, target, direction, band_low=None, band_high=None, *, cap=
         m = higher & (t < 0)
         out[m] = 1.0 + (a[m] - t[m]) / -t[m]
         m = higher & (t == 0)
-        out[m] = np.where(a[m] > 0, c[m], np.where(a[m] == 0, 1.0, 0.0))
+        # Beating a zero target is at least on target, even on a curve whose cap is below 1.
+        out[m] = np.where(a[m] > 0, np.maximum(c[m], 1.0), np.where(a[m] == 0, 1.0, 0.0))
 
         m = lower & (t > 0)
         out[m] = np.where(a[m] <= 0, c[m], np.minimum(t[m] / a[m], c[m]))
