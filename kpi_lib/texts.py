@@ -9,12 +9,22 @@ from pathlib import Path
 
 import yaml
 
-TEXTS_FILE = Path(__file__).resolve().parent / "defaults" / "texts.yaml"
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
 
 
 @functools.cache
 def _catalogue() -> dict:
-    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    """All ``defaults/texts*.yaml`` files merged (one file per area keeps edits apart);
+    a key defined twice is an error, not a silent override."""
+    merged: dict = {}
+    for path in sorted(DEFAULTS.glob("texts*.yaml")):
+        for section, entries in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).items():
+            target = merged.setdefault(section, {})
+            clash = set(target) & set(entries)
+            if clash:
+                raise ValueError(f"{path.name}: text keys defined twice: {section}.{sorted(clash)[0]}")
+            target.update(entries)
+    return merged
 
 
 def text(key: str, language: str = "zh", **values: object) -> str:
