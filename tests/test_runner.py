@@ -152,3 +152,19 @@ def test_interrupted_run_leaves_no_published_folder(tmp_path, notebooks):
     # A re-run completes.
     outcome = run_stage(config, "retro", "2026-10", outputs=tmp_path / "out", export=False)
     assert outcome.status == "ok"
+
+
+def test_dask_executor_gives_the_same_results_as_the_local_one(tmp_path, notebooks):
+    from distributed import LocalCluster
+
+    configs = [_client(tmp_path, "a"), _client(tmp_path, "b", name="broken")]
+    local = run_batch(configs, stage="retro", period="2026-10", outputs=tmp_path / "local")
+    # Worker processes, one thread each: nbclient runs its own event loop per execution.
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = run_batch(configs, stage="retro", period="2026-10", outputs=tmp_path / "dask",
+                           executor="dask", scheduler=cluster.scheduler_address)
+    assert [(o["client_id"], o["status"]) for o in remote] == [(o["client_id"], o["status"]) for o in local]
+    for client in ("a",):
+        local_results = json.loads((tmp_path / "local" / client / "2026-10" / "retro" / "results.json").read_text())
+        dask_results = json.loads((tmp_path / "dask" / client / "2026-10" / "retro" / "results.json").read_text())
+        assert local_results == dask_results
