@@ -29,7 +29,7 @@ test: setup
 	$(BIN)/python -m pytest -q
 
 lab: setup
-	$(BIN)/kpi demo
+	$(BIN)/kpi demo --no-run
 	$(BIN)/jupyter lab notebooks/
 
 bench: setup
