@@ -9,7 +9,7 @@ published number can be traced to its files.
 """
 from __future__ import annotations
 
-from typing import Optional
+import functools
 
 import pandas as pd
 import pandera.pandas as pa
@@ -237,6 +237,61 @@ class Survey(_Base):
     source_file: Series[str]
 
 
+class Reviews(_Base):
+    """Product reviews with the seller's response, one row per review (review template or
+    an ERP's 评价管理 export). ``rating`` in stars (1–5); ``review_date`` is the
+    market-local day; ``response_hours`` = responded_at − reviewed_at in hours (blank when
+    not answered). Reviewer names and review text are not kept (personal data)."""
+
+    review_id: Series[str] = pa.Field(nullable=True)
+    reviewed_at: Series[UTC] = pa.Field(nullable=True)
+    review_date: Series[pd.Timestamp]
+    market: Series[str]
+    store: Series[str] = pa.Field(nullable=True)
+    asin: Series[str] = pa.Field(nullable=True)
+    sku: Series[str] = pa.Field(nullable=True)
+    rating: Series[float] = pa.Field(ge=1, le=5)
+    responded_at: Series[UTC] = pa.Field(nullable=True)
+    response_hours: Series[float] = pa.Field(nullable=True)
+    source_file: Series[str]
+
+
+class ListingChanges(_Base):
+    """Listing change log: one row per change shipped (main image, title, bullets, A+...)
+    on a market-local ``change_date``; ``changed_by`` is the employee ID (工号)."""
+
+    change_date: Series[pd.Timestamp]
+    market: Series[str]
+    store: Series[str] = pa.Field(nullable=True)
+    asin: Series[str] = pa.Field(nullable=True)
+    sku: Series[str] = pa.Field(nullable=True)
+    change_type: Series[str] = pa.Field(nullable=True)
+    changed_by: Series[str] = pa.Field(nullable=True)
+    source_file: Series[str]
+
+
+class Shipments(_Base):
+    """FBA inbound shipments, one row per shipment × SKU. Dates are market-local days:
+    ``ship_date`` (left the origin), the delivery appointment window
+    ``appointment_start`` … ``appointment_end`` and ``arrival_date`` (delivered to the
+    FC; blank = not arrived yet). ``freight_cost`` is the first-leg freight of the line in
+    ``currency``."""
+
+    shipment_id: Series[str]
+    market: Series[str]
+    store: Series[str] = pa.Field(nullable=True)
+    sku: Series[str] = pa.Field(nullable=True)
+    asin: Series[str] = pa.Field(nullable=True)
+    units_shipped: Series[float] = pa.Field(nullable=True, ge=0)
+    ship_date: Series[pd.Timestamp]
+    appointment_start: Series[pd.Timestamp] = pa.Field(nullable=True)
+    appointment_end: Series[pd.Timestamp]
+    arrival_date: Series[pd.Timestamp] = pa.Field(nullable=True)
+    freight_cost: Series[float] = pa.Field(nullable=True, ge=0)
+    currency: Series[str]
+    source_file: Series[str]
+
+
 CONTRACTS: dict[str, type[_Base]] = {
     "orders": Orders,
     "traffic": Traffic,
@@ -252,17 +307,26 @@ CONTRACTS: dict[str, type[_Base]] = {
     "costs": Costs,
     "budget": Budget,
     "survey": Survey,
+    "reviews": Reviews,
+    "listing_changes": ListingChanges,
+    "shipments": Shipments,
 }
 
 
 def columns_of(table: str) -> list[str]:
     """The declared columns of a canonical table, in order."""
-    return list(CONTRACTS[table].to_schema().columns)
+    return list(_schema(table).columns)
+
+
+@functools.cache
+def _schema(table: str):
+    # Building a pandera schema from its model is slow; adapters ask for it per file.
+    return CONTRACTS[table].to_schema()
 
 
 def empty_table(table: str) -> pd.DataFrame:
     """A zero-row frame with the table's declared columns and dtypes."""
-    schema = CONTRACTS[table].to_schema()
+    schema = _schema(table)
     return schema.coerce_dtype(pd.DataFrame({c: pd.Series(dtype="object") for c in schema.columns}))
 
 
@@ -273,7 +337,7 @@ def validate_table(table: str, frame: pd.DataFrame, *, file: str | None = None,
     Returns the coerced frame (a new object). Raises :class:`KpiErrors` of
     :class:`ContractError`, each naming the column, the row index and the check.
     """
-    schema = CONTRACTS[table].to_schema()
+    schema = _schema(table)
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:

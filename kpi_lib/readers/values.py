@@ -30,6 +30,17 @@ _EXCEL_FORMULA_RE = r'^="(.*)"$'
 _NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 
 
+def by_unique(values: pd.Series, transform) -> pd.Series:
+    """Apply a Series→Series ``transform`` to the distinct values only and spread the result
+    back. Exports repeat the same status, currency or SKU text thousands of times, so
+    per-value Python work (NFKC, lookups) is paid once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)  # blanks are a value too
+    if len(uniques) == len(values):
+        return transform(values)
+    mapped = transform(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(mapped.to_numpy().take(codes), index=values.index, dtype=mapped.dtype)
+
+
 def clean_text(values: pd.Series) -> pd.Series:
     """Text cells as people meant them: NFKC, no ``="..."`` wrapper, no stray tabs/quotes.
 
@@ -41,7 +52,7 @@ def clean_text(values: pd.Series) -> pd.Series:
     wide = s.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
     if wide.any():
         s = s.copy()
-        s[wide] = s[wide].map(lambda v: unicodedata.normalize("NFKC", v))
+        s[wide] = by_unique(s[wide], lambda u: u.map(lambda v: unicodedata.normalize("NFKC", v)))
     s = s.str.strip().str.replace(_EXCEL_FORMULA_RE, r"\1", regex=True)
     s = s.str.strip("\t '\"")
     return s.astype("string")

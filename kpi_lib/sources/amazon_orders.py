@@ -83,6 +83,10 @@ def normalize_status(status: pd.Series) -> pd.Series:
     """Order status as lower-case words: "Shipped - Delivered to Buyer" → "shipped",
     "PartiallyShipped" → "partially shipped", "Canceled" → "cancelled", 出荷済み → "shipped";
     blank → "unknown"."""
+    return rv.by_unique(status, _normalize_distinct_statuses)
+
+
+def _normalize_distinct_statuses(status: pd.Series) -> pd.Series:
     text = rv.clean_text(status)
     main = text.str.split(r"\s+-\s+", n=1, regex=True).str[0].astype("string")
     main = main.map(lambda v: JA_STATUS.get(v, v), na_action="ignore").astype("string")
