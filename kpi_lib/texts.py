@@ -47,8 +47,13 @@ def md(key: str, language: str = "zh", **values: object):
 
 def label(name: str, language: str = "zh") -> str:
     """The display label of a report column (the name itself when none is declared)."""
-    spec = _catalogue().get("columns", {}).get(name)
-    return (spec.get(language) or spec["zh"]) if spec else name
+    catalogue = _catalogue()
+    # Column labels live in `columns` and in area sections named `<area>_columns`.
+    for section in ["columns", *sorted(k for k in catalogue if k.endswith("_columns"))]:
+        spec = catalogue[section].get(name) if section in catalogue else None
+        if spec:
+            return spec.get(language) or spec["zh"]
+    return name
 
 
 def localized(frame, language: str = "zh"):
