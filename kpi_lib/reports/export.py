@@ -1,108 +1,91 @@
 """HTML and PDF export of executed stage notebooks, without code.
 
-Route: nbconvert HTML (no input cells, images embedded) → WeasyPrint PDF. WeasyPrint needs
-no browser and embeds real subsetted CID fonts, so the Chinese text stays searchable; the
-LaTeX route silently drops CJK and nbconvert's webpdf cannot find Debian's Chromium.
-WeasyPrint runs no JavaScript, which the reports do not need: charts are static PNGs and
-tables are HTML. Nothing is fetched from the network: external URLs are refused.
+The same self-contained HTML document serves both outputs: a cover page (client, period,
+stage, target version, date, consultant), a table of contents from the h1/h2 headings, and
+the notebook's outputs (markdown, tables, charts; see :mod:`kpi_lib.reports.notebook`).
+The ``.html`` is for e-mail: images are embedded as ``data:`` URIs, there are no scripts
+and no external links or stylesheets. The ``.pdf`` is that HTML printed by WeasyPrint on
+A4 with page numbers, PDF bookmarks from the headings, page numbers in the contents
+(``target-counter``), tables that wrap, shrink or turn to a landscape page
+(:mod:`kpi_lib.reports.layout`), and CJK text in explicitly named Noto Sans CJK fonts,
+embedded. Nothing is fetched from the network: external URLs are refused and stripped.
+
+Why WeasyPrint: nbconvert's webpdf needs a Playwright-managed Chromium (not installable
+offline; no option to use Debian's), prints Letter paper and embeds CJK as nameless Type 3
+fonts; the LaTeX route silently drops every CJK character with the stock template and
+needs a 1.1 GB TeX install. WeasyPrint is a pip package, embeds named, subsetted CID fonts
+(searchable Chinese/Japanese) and implements CSS paged media: A4, margin boxes, named
+landscape pages, ``target-counter``, repeated table headers, bookmarks. It runs no
+JavaScript, which these reports do not need (details in :mod:`kpi_lib.reports.pdf`).
 """
 from __future__ import annotations
 
-import re
+import datetime as dt
 from pathlib import Path
 
-from kpi_lib.reports.fonts import CJK_FAMILY
+from kpi_lib.reports.cover import ReportCover, resolve_cover, stage_name
+from kpi_lib.reports.fonts import css_font_stack
+from kpi_lib.reports.labels import html_lang, report_language, rtext
+from kpi_lib.reports.layout import prepare_body
+from kpi_lib.reports.notebook import REMOVE_CELL_TAGS, notebook_body, read_notebook
+from kpi_lib.reports.pdf import offline_fetcher, write_atomically, write_pdf
+from kpi_lib.reports.templating import css_string, render
 
-# Cells never shown in a client report: parameters (papermill writes non-ASCII there as
-# \uXXXX escapes), cells marked for removal.
-REMOVE_CELL_TAGS = {"parameters", "injected-parameters", "remove_cell", "remove-cell"}
-REMOVE_INPUT_TAGS = {"remove_input", "hide-input"}
-_EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>", re.I)
-_EXTERNAL_LINK = re.compile(r"<link[^>]*\bhref=\"https?://[^\"]*\"[^>]*>", re.I)
-# Inline scripts that load code from a CDN (the lab template's mermaid loader).
-_CDN_INLINE_SCRIPT = re.compile(r"<script[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>", re.I | re.S)
-
-
-def report_css(language: str) -> str:
-    """Print and screen styles: explicit CJK fonts (overriding the lab theme's variables),
-    A4 pages with page numbers, tables that wrap instead of running off the page."""
-    family = CJK_FAMILY.get(language, CJK_FAMILY["zh"])
-    fonts = f'"DejaVu Sans", "{family}", "Noto Sans CJK SC", "Noto Sans CJK JP", sans-serif'
-    return f"""
-:root {{
-  --jp-content-font-family: {fonts} !important;
-  --jp-ui-font-family: {fonts} !important;
-  --jp-code-font-family: "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace !important;
-}}
-html, body, .jp-RenderedHTMLCommon, .jp-RenderedText pre, table, th, td {{ font-family: {fonts} !important; }}
-body {{ font-size: 10.5pt; line-height: 1.5; color: #1a1a1a; }}
-@page {{ size: A4; margin: 16mm 14mm 18mm 14mm;
-        @bottom-center {{ content: counter(page) " / " counter(pages); font-family: {fonts}; font-size: 8pt; color: #777; }} }}
-.jp-RenderedHTMLCommon table, .dataframe {{ border-collapse: collapse; font-size: 8.5pt; width: auto; max-width: 100%;
-  table-layout: auto; word-break: break-word; }}
-.jp-RenderedHTMLCommon th, .jp-RenderedHTMLCommon td, .dataframe th, .dataframe td {{ padding: 2px 6px;
-  border-bottom: 1px solid #ddd; text-align: right; }}
-.jp-RenderedHTMLCommon th {{ background: #eef2f7; }}
-thead {{ display: table-header-group; }}
-tr, img {{ page-break-inside: avoid; }}
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {{ white-space: nowrap; }}
-img {{ max-width: 100%; height: auto; }}
-h1, h2, h3 {{ color: #1f4e79; page-break-after: avoid; }}
-h1 {{ font-size: 18pt; }} h2 {{ font-size: 14pt; border-bottom: 2px solid #1f4e79; }}
-.jp-InputPrompt, .jp-OutputPrompt {{ display: none !important; }}
-"""
+__all__ = ["REMOVE_CELL_TAGS", "ReportCover", "css_string", "export_notebook", "html_to_pdf", "notebook_html",
+           "offline_fetcher", "report_css", "report_html"]
 
 
-def notebook_html(notebook: Path, *, language: str = "zh", title: str | None = None) -> str:
-    """Self-contained HTML of an executed notebook: no code, images embedded, no CDN links."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
-
-    c = Config()
-    c.TemplateExporter.exclude_input = True
-    c.TemplateExporter.exclude_input_prompt = True
-    c.TemplateExporter.exclude_output_prompt = True
-    c.TagRemovePreprocessor.enabled = True
-    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_CELL_TAGS)
-    c.TagRemovePreprocessor.remove_input_tags = set(REMOVE_INPUT_TAGS)
-    c.HTMLExporter.embed_images = True
-    c.HTMLExporter.language_code = language if language in {"en", "ja"} else "zh"  # ISO 639-1
-    exporter = HTMLExporter(config=c, template_name="lab")
-    resources = {"metadata": {"name": title or Path(notebook).stem}}
-    body, _ = exporter.from_filename(str(notebook), resources=resources)
-    body = _EXTERNAL_SCRIPT.sub("", body)
-    body = _EXTERNAL_LINK.sub("", body)
-    body = _CDN_INLINE_SCRIPT.sub("", body)
-    return body.replace("</head>", f"<style>{report_css(language)}</style>\n</head>", 1)
+def report_css(language: str, *, footer: str = "") -> str:
+    """The report stylesheet: explicit CJK fonts, A4 pages with the footer and page numbers,
+    cover and contents, tables and charts sized for print (and a readable screen layout)."""
+    return render("report.css.j2", fonts=css_font_stack(language), fonts_ja=css_font_stack("ja"),
+                  footer=css_string(footer))
 
 
-def offline_fetcher():
-    """A WeasyPrint fetcher that reads only embedded data and local files, never the network."""
-    from weasyprint.urls import URLFetcher
+def report_html(body: str, cover: ReportCover, *, language: str = "zh", toc_levels: int = 2) -> str:
+    """The whole report document around a notebook ``body`` fragment."""
+    lang = report_language(language)
+    body, toc = prepare_body(body, toc_levels=toc_levels)
+    unknown = rtext("export", "unknown", lang)
+    shown_stage = stage_name(cover.stage, lang)
+    facts = [(rtext("export", key, lang), value or unknown) for key, value in (
+        ("client", cover.client_name), ("period", cover.period), ("stage", shown_stage),
+        ("target_version", cover.target_version), ("date", cover.date), ("consultant", cover.consultant))]
+    client = cover.client_name or unknown
+    footer = " · ".join(p for p in (cover.client_name, shown_stage, cover.period) if p)
+    title = " · ".join(p for p in (cover.client_name, shown_stage, cover.period) if p) or "KPI"
+    labels = {k: rtext("export", k, lang) for k in ("kicker", "toc", "unknown")}
+    return render("report.html.j2", lang=html_lang(lang), doc_title=title, css=report_css(lang, footer=footer),
+                  cover={**cover.__dict__, "stage_name": shown_stage}, facts=facts, t=labels,
+                  confidential=rtext("export", "confidential", lang, client=client), toc=toc, body=body)
 
-    return URLFetcher(allowed_protocols={"data", "file"})
+
+def notebook_html(notebook: Path, *, language: str = "zh", title: str | None = None,
+                  cover: ReportCover | dict | None = None, today: dt.date | None = None) -> str:
+    """Self-contained HTML of an executed notebook: cover, contents, outputs; no code."""
+    body = notebook_body(read_notebook(Path(notebook)))
+    resolved = resolve_cover(cover, notebook=Path(notebook), title=title, today=today)
+    return report_html(body, resolved, language=language)
 
 
 def html_to_pdf(html: str, target: Path, *, language: str = "zh") -> Path:
-    """Render HTML to an A4 PDF with embedded CJK fonts (WeasyPrint)."""
-    import logging
-
-    from weasyprint import CSS, HTML
-
-    # The lab template's CSS has selectors WeasyPrint ignores; those warnings are noise.
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    HTML(string=html, base_url=str(Path(target).parent), url_fetcher=offline_fetcher()).write_pdf(
-        str(target), stylesheets=[CSS(string=report_css(language))])
-    return Path(target)
+    """Render report HTML to an A4 PDF with embedded CJK fonts (WeasyPrint). The stylesheet
+    is inside the HTML; ``language`` is kept for callers of the earlier signature."""
+    return write_pdf(html, Path(target))
 
 
 def export_notebook(notebook: Path, folder: Path, *, language: str = "zh", title: str | None = None,
-                    pdf: bool = True) -> dict[str, Path]:
-    """Write ``<name>.html`` (and ``<name>.pdf``) of an executed notebook into ``folder``."""
-    html = notebook_html(notebook, language=language, title=title)
+                    pdf: bool = True, cover: ReportCover | dict | None = None,
+                    today: dt.date | None = None) -> dict[str, Path]:
+    """Write ``<name>.html`` (and ``<name>.pdf``) of an executed notebook into ``folder``.
+
+    ``cover`` (a :class:`ReportCover` or a dict with its field names) sets the cover page;
+    facts it leaves out come from the notebook's parameters, the client config,
+    ``results.json`` and ``title`` (see :mod:`kpi_lib.reports.cover`)."""
+    html = notebook_html(notebook, language=language, title=title, cover=cover, today=today)
     stem = Path(notebook).stem
     out = {"html": Path(folder) / f"{stem}.html"}
-    out["html"].write_text(html, encoding="utf-8")
+    write_atomically(out["html"], lambda temp: temp.write_text(html, encoding="utf-8"))
     if pdf:
         out["pdf"] = html_to_pdf(html, Path(folder) / f"{stem}.pdf", language=language)
     return out

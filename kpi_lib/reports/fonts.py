@@ -45,3 +45,12 @@ def register_matplotlib_fonts(language: str = "zh") -> list[str]:
     primary = CJK_FAMILY.get(language, CJK_FAMILY["zh"])
     others = [f for f in ("Noto Sans CJK SC", "Noto Sans CJK JP") if f != primary]
     return ["DejaVu Sans", primary, *others]
+
+
+def css_font_stack(language: str = "zh") -> str:
+    """The CSS ``font-family`` list for HTML/PDF: Latin in DejaVu Sans, CJK in the Noto Sans
+    CJK face of the language, then the other face. Every family is named explicitly so
+    fontconfig never substitutes a font of its own choosing (e.g. a calligraphic Kaiti)."""
+    primary = CJK_FAMILY.get(language, CJK_FAMILY["zh"])
+    others = [f for f in ("Noto Sans CJK SC", "Noto Sans CJK JP") if f != primary]
+    return ", ".join(f'"{f}"' for f in ["DejaVu Sans", primary, *others])

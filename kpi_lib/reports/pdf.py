@@ -1,0 +1,63 @@
+"""HTML → PDF with WeasyPrint: offline, explicit fonts, written atomically.
+
+Why WeasyPrint (and not nbconvert's webpdf or LaTeX): it needs no browser (webpdf wants a
+Playwright-managed Chromium that cannot be downloaded here, gives Letter paper and embeds
+CJK as nameless Type 3 fonts), it embeds real subsetted CID fonts so Chinese and Japanese
+stay searchable and copyable, and it implements CSS paged media (A4, page numbers,
+``target-counter`` contents, named landscape pages, repeated table headers, bookmarks). The
+LaTeX route silently drops every CJK character with the stock template and needs a 1.1 GB
+TeX install. WeasyPrint runs no JavaScript, which the reports do not need: charts are
+static images and tables are HTML.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+
+def offline_fetcher():
+    """A WeasyPrint fetcher that reads only embedded data and local files, never the network."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data", "file"})
+
+
+def render_document(html: str, *, base_url: str | Path | None = None):
+    """Lay out ``html`` into pages (a WeasyPrint Document: pages, bookmarks, links)."""
+    from weasyprint import HTML
+
+    # Stylesheets from notebook outputs can hold selectors WeasyPrint ignores; that is noise.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=html, base_url=str(base_url) if base_url else None,
+                url_fetcher=offline_fetcher()).render()
+
+
+def write_atomically(target: Path, write) -> Path:
+    """Call ``write(temp_path)`` for a temp file beside ``target``, then rename it into place:
+    a reader never sees a half-written file, and a failure leaves no file behind."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        write(Path(temp))
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_pdf(html: str, target: Path, *, base_url: str | Path | None = None) -> Path:
+    """Render ``html`` to the PDF ``target`` (atomically)."""
+    document = render_document(html, base_url=base_url or Path(target).parent)
+    return write_atomically(Path(target), lambda temp: document.write_pdf(str(temp)))
