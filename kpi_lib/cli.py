@@ -215,6 +215,79 @@ def batch(
         raise typer.Exit(1)
 
 
+def _check_period(period: str) -> None:
+    from kpi_lib.config.models import PERIOD_RE
+
+    if not PERIOD_RE.match(period):
+        raise KpiError("the period is not a month", key="--period", expected="YYYY-MM, e.g. 2026-10", found=period,
+                       fix="pass the month as --period 2026-10")
+
+
+@app.command()
+def scorecard(
+    config: Annotated[Path, typer.Argument(help="客户配置YAML / Client config YAML.")],
+    period: Annotated[str, typer.Option(help="月份 / Month, YYYY-MM")],
+    export: Annotated[Optional[Path], typer.Option("--export", help="导出目录 / Folder for scorecards.csv and summary.csv "
+                                                   "(default: outputs/<client>/<period>/scorecard/).")] = None,
+    basis: Annotated[str, typer.Option(help="目标基准 / Target basis: trailing | last_year")] = "trailing",
+    months: Annotated[int, typer.Option(help="历史月数 / Months of the trailing mean")] = 3,
+    growth: Annotated[float, typer.Option(help="增长率 / Growth applied to every target (0.1 = +10%)")] = 0.0,
+) -> None:
+    """月度考核表 / Scorecards for a month: writes scorecards.csv and summary.csv (UTF-8), prints a short table."""
+    import pandas as pd
+
+    from kpi_lib.engine.scorecard import build_scorecard
+    from kpi_lib.paths import client_outputs
+    from kpi_lib.session import open_client
+
+    _check_period(period)
+    session = open_client(config)
+    result = build_scorecard(session.config, session.tables, period, basis=basis, months=months, growth=growth)
+    folder = export or client_outputs(session.config) / period / "scorecard"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {"scorecards.csv": result.rows, "summary.csv": result.summary, "rollups.csv": result.rollups,
+               "targets.csv": result.targets, "unattributed.csv": result.unattributed,
+               "problems.csv": result.problems, "exemptions.csv": result.exemptions}
+    for name, frame in written.items():
+        frame.to_csv(folder / name, index=False, encoding="utf-8")
+    typer.echo(f"{session.config.client_id} {period}: {len(result.summary)} 人 / people, {len(result.rows)} 行 / rows")
+    typer.echo(f"{'工号':<6} {'姓名':<8} {'岗位':<17} {'市场':<6} {'总分':>7} {'评级':>4} {'奖金':>10}")
+    for r in result.summary.itertuples(index=False):
+        total = "—" if pd.isna(r.total_score) else f"{r.total_score:.1f}"
+        bonus = "—" if pd.isna(r.bonus) else f"{r.bonus:,.0f}"
+        rating = "—" if r.rating is None or pd.isna(r.rating) else str(r.rating)
+        typer.echo(f"{r.person_id:<6} {str(r.name):<8} {str(r.role):<17} {str(r.market):<6} {total:>7} "
+                   f"{rating:>4} {bonus:>10} {r.currency}")
+    if len(result.problems):
+        typer.echo(f"数据问题 / data problems: {len(result.problems)} (see problems.csv)")
+        for msg in result.problems["message"].head(5):
+            typer.echo(f"  - {msg}")
+    typer.echo(f"导出 / written: {folder / 'scorecards.csv'}, {folder / 'summary.csv'}")
+
+
+@app.command()
+def explain(
+    config: Annotated[Path, typer.Argument(help="客户配置YAML / Client config YAML.")],
+    period: Annotated[str, typer.Option(help="月份 / Month, YYYY-MM")],
+    person: Annotated[str, typer.Option(help="工号 / Employee ID")],
+    metric: Annotated[str, typer.Option(help="指标ID / Metric id, e.g. gmv")],
+    market: Annotated[Optional[str], typer.Option(help="市场 / Only this market")] = None,
+    basis: Annotated[str, typer.Option(help="目标基准 / Target basis: trailing | last_year")] = "trailing",
+    months: Annotated[int, typer.Option(help="历史月数 / Months of the trailing mean")] = 3,
+    growth: Annotated[float, typer.Option(help="增长率 / Growth applied to every target")] = 0.0,
+) -> None:
+    """指标溯源 / Explain one person's metric: formula, inputs, source files, FX, target and exemptions."""
+    from kpi_lib.engine.lineage import check_metric, explain as run_explain
+    from kpi_lib.engine.scorecard import build_scorecard
+    from kpi_lib.session import open_client
+
+    _check_period(period)
+    check_metric(metric)
+    session = open_client(config)
+    result = build_scorecard(session.config, session.tables, period, basis=basis, months=months, growth=growth)
+    typer.echo(run_explain(result, person, metric, market=market, tables=session.tables).text())
+
+
 def main() -> None:
     """Console entry point: KpiErrors become one clear message and exit code 1."""
     import signal

@@ -19,6 +19,7 @@ MONEY_COLUMNS: dict[str, tuple[tuple[str, ...], str]] = {
     "profit": (("revenue", "cogs", "fees", "ad_cost", "freight", "gross_profit"), "month"),
     "transactions": (("product_sales", "fees", "total"), "posted_at"),
     "budget": (("amount",), "month"),
+    "shipments": (("freight_cost",), "ship_date"),
 }
 
 

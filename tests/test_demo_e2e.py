@@ -54,3 +54,23 @@ def test_diagnosis_report_pdf_has_embedded_cjk_fonts_and_no_code(demo_run):
     assert manifest["status"] == "ok" and manifest["input_files"]
     html = (folder / "01_diagnosis.html").read_text(encoding="utf-8")
     assert "data:image/png;base64" in html and "https://cdn" not in html
+
+
+def test_ingest_export_writes_one_utf8_csv_per_table_with_base_currency(demo_run, tmp_path):
+    proc, root, out = demo_run
+    env = {**os.environ, "KPI_OUTPUT_DIR": str(out)}
+    export = tmp_path / "tables"
+    run = subprocess.run([sys.executable, "-m", "kpi_lib.cli", "ingest", str(root / "client_configs" / "demo.yaml"),
+                          "--export", str(export)], capture_output=True, text=True, env=env, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    names = {p.name for p in export.glob("*.csv")}
+    assert {"orders.csv", "traffic.csv", "ads.csv", "returns.csv", "inventory.csv", "profit.csv",
+            "cs_messages.csv", "people.csv", "ownership.csv"} <= names
+    import pandas as pd
+
+    orders = pd.read_csv(export / "orders.csv", encoding="utf-8")
+    assert {"item_sales", "currency", "item_sales_base", "fx_rate"} <= set(orders.columns)
+    jp = orders[orders["currency"] == "JPY"]
+    # Base amount = local amount × the month's rate, row by row.
+    assert (jp["item_sales_base"] - jp["item_sales"] * jp["fx_rate"]).abs().max() < 1e-6
+    assert not list(export.glob(".export.*")), "no temporary folder left behind"

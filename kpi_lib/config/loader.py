@@ -54,6 +54,10 @@ def read_yaml(path: Path) -> dict:
     if not path.exists():
         raise ConfigError("the config file does not exist", file=path,
                           fix="check the path; client configs live in client_configs/<client_id>.yaml")
+    if not path.is_file():
+        raise ConfigError("this is a folder, not a config file", file=path,
+                          expected="one client YAML such as client_configs/<client_id>.yaml",
+                          fix="name the YAML file itself (kpi batch runs every config in client_configs/)")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -63,6 +67,9 @@ def read_yaml(path: Path) -> dict:
                           fix="check indentation and quoting around that line") from None
     except UnicodeDecodeError:
         raise ConfigError("the config is not UTF-8 text", file=path, fix="save it as UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"the config cannot be read ({exc.strerror or exc})", file=path,
+                          fix="check that the file is readable by you") from None
     if not isinstance(data, dict):
         raise ConfigError("the config must be a mapping of keys to values", file=path,
                           expected="client_id: ..., markets: [...], data_dir: ..., sources: [...]")
@@ -274,7 +281,7 @@ def scoring_bonus_problems(config: ClientConfig, metric_ok) -> list[ConfigError]
 
 def missing_source_files(config: ClientConfig) -> list[ConfigError]:
     """Sources whose glob matches no file, and a data_dir that does not exist."""
-    from kpi_lib.ingest.files import source_files
+    from kpi_lib.ingest.files import no_match_fix, source_files
 
     data_dir = config.resolved_data_dir()
     if not data_dir.is_dir():
@@ -292,8 +299,7 @@ def missing_source_files(config: ClientConfig) -> list[ConfigError]:
         if not files:
             problems.append(ConfigError(
                 "no file matches this path", client=config.client_id, file=config.config_path,
-                key=f"sources[{i}].path", found=src.path,
-                fix=f"put the {src.type} exports under {data_dir} or correct the glob"))
+                key=f"sources[{i}].path", found=src.path, fix=no_match_fix(config, src)))
     return problems
 
 

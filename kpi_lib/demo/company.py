@@ -176,6 +176,16 @@ OWNERSHIP: tuple[tuple, ...] = (
     ("P012", "US", "Shopify-US", "店铺", "Shopify-US", START, None),
     ("P012", "US", "TikTok-US", "店铺", "TikTok-US", START, None),
     ("P013", "JP", "JP-Main", "店铺", "JP-Main", START, None),
+    # Design, warehouse and purchasing work for every Amazon store (store scope).
+    ("P014", "US", "US-Main", "店铺", "US-Main", START, None),
+    ("P014", "US", "US-Home", "店铺", "US-Home", START, None),
+    ("P014", "JP", "JP-Main", "店铺", "JP-Main", START, None),
+    ("P015", "US", "US-Main", "店铺", "US-Main", START, None),
+    ("P015", "US", "US-Home", "店铺", "US-Home", START, None),
+    ("P015", "JP", "JP-Main", "店铺", "JP-Main", START, None),
+    ("P016", "US", "US-Main", "店铺", "US-Main", START, None),
+    ("P016", "US", "US-Home", "店铺", "US-Home", START, None),
+    ("P016", "JP", "JP-Main", "店铺", "JP-Main", START, None),
 )
 
 # -- the JP logistics delay (declared as an exemption in the config) -----------------

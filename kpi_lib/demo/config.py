@@ -105,6 +105,14 @@ def _sources() -> str:
         f"    path: {files.BUDGET}",
         "  - type: survey",
         "    path: survey/试点调研-*.xlsx",
+        "  # The team's own logs, in the suite's templates: reviews and the seller's responses",
+        "  # (marketplace-local times), the designer's listing changes, FBA inbound shipments.",
+        "  - type: reviews",
+        "    path: ops/评价记录-*.xlsx",
+        "  - type: listing_changes",
+        f"    path: {files.LISTING_CHANGES}",
+        "  - type: shipments",
+        f"    path: {files.SHIPMENTS}",
     ]
     return "\n".join(lines)
 

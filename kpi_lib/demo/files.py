@@ -76,6 +76,13 @@ def cs_log(month: str) -> str:
     return f"raw/cs/客服消息记录-{month}.csv"
 
 
+def reviews(month: str) -> str:
+    """The CS team's monthly review log (评价记录, from the ERP's review module)."""
+    return f"ops/评价记录-{month}.xlsx"
+
+
+LISTING_CHANGES = "ops/Listing修改记录.xlsx"
+SHIPMENTS = "ops/FBA入仓货件.xlsx"
 ROSTER = "hr/花名册.xlsx"
 OWNERSHIP = "hr/负责范围.xlsx"
 COSTS = "finance/成本表.xlsx"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpi_lib.demo import aftersales, finance, marketing, people
+from kpi_lib.demo import aftersales, finance, inbound, listing_log, marketing, people, reviews
 from kpi_lib.demo.catalog import build_catalog, build_listings
 from kpi_lib.demo.sales import SalesHistory, jp_delay_skus, simulate_sales
 
@@ -47,6 +47,9 @@ class DemoData:
     ownership: pd.DataFrame
     survey: pd.DataFrame
     jp_delay_skus: tuple[str, ...]
+    reviews: pd.DataFrame          # reviews of Amazon listings with the seller's responses
+    listing_changes: pd.DataFrame  # the designer's listing change log
+    shipments: pd.DataFrame        # FBA inbound shipments with appointment windows
 
     @property
     def orders(self) -> pd.DataFrame:
@@ -77,4 +80,7 @@ def simulate(seed: int = DEFAULT_SEED) -> DemoData:
         ownership=people.ownership(listings),
         survey=people.survey(rng_for(seed, "survey")),
         jp_delay_skus=tuple(jp_delay_skus(listings)),
+        reviews=reviews.reviews(history.orders, listings, rng_for(seed, "reviews")),
+        listing_changes=listing_log.listing_changes(listings, rng_for(seed, "listing_changes")),
+        shipments=inbound.shipments(history, listings, jp_delay_skus(listings), rng_for(seed, "shipments")),
     )

@@ -133,7 +133,40 @@ def write_templates(data: DemoData, root: Path) -> None:
                dt.datetime(2026, 10, 30, 17, 0), "HR")
 
 
+# -- the team's operational logs (review log, listing change log, FBA inbound shipments) --
+REVIEW_COLUMNS = ["评价ID", "市场", "店铺", "ASIN", "SKU", "星级", "评价时间", "回复时间"]
+LISTING_COLUMNS = ["日期", "市场", "店铺", "ASIN", "SKU", "修改类型", "操作人"]
+SHIPMENT_COLUMNS = ["货件编号", "市场", "店铺", "SKU", "发货数量", "发货日期", "预约开始", "预约结束", "到仓日期",
+                    "头程运费", "币种"]
+
+
+def write_ops_logs(data: DemoData, root: Path) -> None:
+    """评价记录 per month (marketplace-local times as text), Listing修改记录 and FBA入仓货件
+    (Excel dates) in the suite's template headers."""
+    r = data.reviews
+    table = pd.DataFrame({
+        "评价ID": r["review_id"], "市场": r["market"], "店铺": r["store"], "ASIN": r["asin"], "SKU": r["sku"],
+        "星级": r["rating"].astype(int), "评价时间": r["local_time"].dt.strftime("%Y-%m-%d %H:%M"),
+        "回复时间": r["responded_local"].dt.strftime("%Y-%m-%d %H:%M").astype(object).where(r["responded_local"].notna(), None)})
+    for month, m in table.groupby(r["month"].to_numpy(), sort=True):
+        write_xlsx(root / files.reviews(month), [Sheet("评价记录", REVIEW_COLUMNS, _cells(m, REVIEW_COLUMNS))],
+                   files.download_time("reviews", month, "reviews"), ERP_USER)
+    c = data.listing_changes
+    log = pd.DataFrame({"日期": c["change_date"], "市场": c["market"], "店铺": c["store"], "ASIN": c["asin"],
+                        "SKU": c["sku"], "修改类型": c["change_type"], "操作人": c["changed_by"]})
+    write_xlsx(root / files.LISTING_CHANGES, [Sheet("Listing修改记录", LISTING_COLUMNS, _cells(log, LISTING_COLUMNS))],
+               TEMPLATE_TIME, "设计组")
+    s = data.shipments
+    ship = pd.DataFrame({"货件编号": s["shipment_id"], "市场": s["market"], "店铺": s["store"], "SKU": s["sku"],
+                         "发货数量": s["units"], "发货日期": s["ship_date"], "预约开始": s["appointment_start"],
+                         "预约结束": s["appointment_end"], "到仓日期": s["arrival_date"], "头程运费": s["freight_cny"],
+                         "币种": "CNY"})
+    write_xlsx(root / files.SHIPMENTS, [Sheet("FBA入仓货件", SHIPMENT_COLUMNS, _cells(ship, SHIPMENT_COLUMNS))],
+               TEMPLATE_TIME, "仓储组")
+
+
 def write_all(data: DemoData, root: Path) -> None:
+    write_ops_logs(data, root)
     write_lingxing_profit(data, root)
     write_lingxing_ads(data, root)
     write_cs_log(data, root)
