@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpi_lib.config import ClientConfig, load_config
+from kpi_lib.errors import KpiErrors
 from kpi_lib.ingest.pipeline import IngestResult, ingest
 from kpi_lib.ingest.quality import QualityReport, build_report
 from kpi_lib.paths import ingest_cache_dir
@@ -23,6 +24,14 @@ class ClientSession:
     @property
     def language(self) -> str:
         return self.config.report_language
+
+    def require_clean(self) -> None:
+        """Stop a stage that scores people when any source could not be read: scores built
+        on partial data would be disputed. (The diagnosis stage reports such files instead.)"""
+        if self.data.errors:
+            raise KpiErrors(self.data.errors, summary=f"client {self.config.client_id}: "
+                            f"{len(self.data.errors)} source problem(s); fix them and run again "
+                            "(`kpi validate` lists them)")
 
 
 def open_client(config_path: str | Path, *, use_cache: bool = True) -> ClientSession:
