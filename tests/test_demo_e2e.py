@@ -68,9 +68,32 @@ def test_ingest_export_writes_one_utf8_csv_per_table_with_base_currency(demo_run
             "cs_messages.csv", "people.csv", "ownership.csv"} <= names
     import pandas as pd
 
-    orders = pd.read_csv(export / "orders.csv", encoding="utf-8")
+    orders = pd.read_csv(export / "orders.csv", encoding="utf-8", low_memory=False)
     assert {"item_sales", "currency", "item_sales_base", "fx_rate"} <= set(orders.columns)
     jp = orders[orders["currency"] == "JPY"]
     # Base amount = local amount × the month's rate, row by row.
     assert (jp["item_sales_base"] - jp["item_sales"] * jp["fx_rate"]).abs().max() < 1e-6
     assert not list(export.glob(".export.*")), "no temporary folder left behind"
+
+
+def test_demo_runs_every_stage_and_publishes_its_outputs(demo_run):
+    proc, root, out = demo_run
+    period = out / "demo" / "2026-10"
+    for stage, notebook in [("diagnosis", "01_diagnosis"), ("baseline", "02_baseline"), ("targets", "03_target_setting"),
+                            ("pilot", "04_pilot_evaluation"), ("retro", "05_monthly_retro")]:
+        folder = period / stage
+        assert (folder / f"{notebook}.pdf").exists() and (folder / f"{notebook}.html").exists(), stage
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert manifest["status"] == "ok", stage
+        assert str(folder / f"{notebook}.pdf") in proc.stdout, f"kpi demo prints where the {stage} report is"
+    retro = json.loads((period / "retro" / "results.json").read_text(encoding="utf-8"))
+    assert retro["people"] == 16 and sum(retro["ratings"].values()) == 16
+    assert retro["total_bonus"] > 0 and retro["currency"] == "CNY"
+    assert (period / "retro" / "scorecards.xlsx").exists()
+    assert len(list((period / "retro" / "scorecards").glob("scorecard_*.pdf"))) == 16
+    baseline = json.loads((period / "baseline" / "results.json").read_text(encoding="utf-8"))
+    assert baseline["months"] == ["2026-08", "2026-09", "2026-10"] and len(baseline["baseline_sha256"]) == 64
+    targets = json.loads((period / "targets" / "results.json").read_text(encoding="utf-8"))
+    assert targets["target_version"] >= 1
+    pilot = json.loads((period / "pilot" / "results.json").read_text(encoding="utf-8"))
+    assert pilot["decision"] in {"go", "adjust", "stop"}
