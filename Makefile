@@ -8,9 +8,13 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lab bench setup system-deps clean
+.PHONY: demo test lab bench setup setup-test system-deps clean
 
 setup: system-deps $(STAMP)
+
+# The tests also need a browser (the tuning panel's end-to-end test).
+setup-test: $(STAMP)
+	@bash scripts/system_deps.sh --with-browser
 
 system-deps:
 	@bash scripts/system_deps.sh
@@ -25,7 +29,7 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/kpi demo
 
-test: setup
+test: setup-test
 	$(BIN)/python -m pytest -q
 
 lab: setup

@@ -8,7 +8,11 @@
 # warning: the browser test then skips itself.
 set -euo pipefail
 
-APT_PACKAGES=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium)
+# `--with-browser` (make test) adds Chromium; the demo and the reports do not need it.
+WITH_BROWSER=0
+[ "${1:-}" = "--with-browser" ] && WITH_BROWSER=1
+APT_PACKAGES=(fonts-noto-cjk poppler-utils libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+[ $WITH_BROWSER = 1 ] && APT_PACKAGES+=(chromium)
 
 missing=()
 fc-list 2>/dev/null | grep "Noto Sans CJK" >/dev/null || missing+=(fonts-noto-cjk)
@@ -18,7 +22,7 @@ if [ "$(uname -s)" = "Linux" ]; then
   ldconfig -p 2>/dev/null | grep "libpangoft2-1.0.so" >/dev/null || missing+=(libpangoft2-1.0-0)
   ldconfig -p 2>/dev/null | grep "libharfbuzz-subset.so" >/dev/null || missing+=(libharfbuzz-subset0)
 fi
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ $WITH_BROWSER = 1 ]; then command -v chromium >/dev/null 2>&1 || missing+=(chromium); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "system packages missing: ${missing[*]}"
