@@ -371,3 +371,98 @@ def test_budget_is_ten_to_fifteen_percent_above_last_year(demo):
     last = last_year_sales(demo.data.orders).groupby("store")["sales"].sum()
     growth = planned / last
     assert ((growth > 1.08) & (growth < 1.17)).all(), growth
+
+
+# -- facts planted for the stage analytics ----------------------------------------------------
+def test_current_scheme_workbook_shows_the_fields_pitfalls(demo):
+    """hr/现行考核方案.xlsx is the client's current scheme in the suite's template, and the
+    diagnosis audit finds every planted pitfall in it."""
+    from kpi_lib.diagnosis.audit import audit_scheme
+    from kpi_lib.diagnosis.scheme import (DATA_SHEET, GOVERNANCE_SHEET, INSTRUCTIONS_SHEET, TEMPLATE_COLUMNS,
+                                          read_scheme_workbook)
+    from kpi_lib.sources import SourceContext, get_adapter
+
+    path = _file(demo, r"^hr/现行考核方案\.xlsx$")
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == [DATA_SHEET, GOVERNANCE_SHEET, INSTRUCTIONS_SHEET]
+    assert next(book[DATA_SHEET].values) == tuple(c.zh for c in TEMPLATE_COLUMNS)
+    scheme = read_scheme_workbook(path, markets=["US", "JP"])
+    assert scheme.governance == {"change_notice_days": 0, "review_cadence": "none", "baseline_months": 0,
+                                 "launch_month": "2024-03", "logistics_exemption": False}
+    ops = scheme.rows[scheme.rows["role"] == "operations"]
+    assert set(ops["level"]) == {"junior", "senior", "all"}
+    ctx = SourceContext(type="people", data_dir=demo.data_dir, market=None, store=None, timezone="UTC",
+                        currency="CNY")
+    (people,) = get_adapter("people").read(demo.data_dir / "hr" / "花名册.xlsx", ctx).tables.values()
+    findings = audit_scheme(scheme, people=people)
+    by_rule = findings.groupby("rule_id")["evidence"].apply(" | ".join).to_dict()
+    assert {"domestic_template", "too_many_kpis", "same_targets_by_level", "no_japan_metrics", "sales_only",
+            "manual_vs_system", "no_logistics_exemption", "no_change_notice", "no_review_cadence", "no_baseline",
+            "jp_deduction_limit"} <= set(by_rule)
+    assert "直通车ROI" in by_rule["domestic_template"] and "好评返现率" in by_rule["domestic_template"]
+    assert "天猫客服模板" in by_rule["domestic_template"]                 # the CS list is copied whole
+    assert "运营（初级，JP）有 7 个指标" in by_rule["too_many_kpis"]
+    assert "运营（JP）“销售额(GMV)”初级与资深目标都是" in by_rule["same_targets_by_level"]
+    assert "运营（JP）" in by_rule["no_japan_metrics"]
+    assert "广告（全部市场）只有销售类指标" in by_rule["sales_only"]
+    # The JP team's hand-kept GMV for 2026-10 is 6 % above the Business Report.
+    gap_pattern = r"（2026-10）：手工 [\d,]+，系统 [\d,]+，相差 \+(\d+\.\d)%"
+    (gap,) = re.findall(gap_pattern, by_rule["manual_vs_system"])
+    assert 5.5 <= float(gap) <= 6.5
+    jp_br = demo.data.traffic.query("store == 'JP-Main' and month == '2026-10'")["sales"].sum()
+    assert scheme.rows["system_value"].dropna().tolist() == [pytest.approx(jp_br)]
+    # 5,000 JPY per negative review, up to 8 times a month, for 佐藤美咲 (300,000 JPY a month):
+    # above half a day's wage (4,891 JPY) and above 10 % of the month (30,000 JPY).
+    deduction = by_rule["jp_deduction_limit"]
+    assert "P006" in deduction and "4,891 JPY" in deduction and "40,000 JPY" in deduction
+    assert "P013" not in deduction                                      # the JP CS agent has no fine
+
+
+def _pilot_skus(data) -> set[tuple[str, str]]:
+    """(store, SKU) of the listings an operator of the pilot team owns when the pilot starts."""
+    from kpi_lib.demo.people import owner_on
+
+    rows = list(data.ownership.itertuples(index=False, name=None))
+    team = set(data.roster.loc[data.roster["团队"] == co.PILOT_TEAM, "工号"])
+    day = pd.Timestamp(f"{co.PILOT_START}-01")
+    amazon = data.listings[data.listings["platform"] == "amazon"]
+    return {(s, k) for s, k, a in zip(amazon["store"], amazon["sku"], amazon["asin"])
+            if owner_on(rows, s, k, a, day) in team}
+
+
+def test_pilot_team_sales_lift_from_the_pilot_start(demo):
+    """日本运营组's SKUs sell about 8 % more from 2026-09 than the other teams' SKUs, relative
+    to June–August (SKUs of the October logistics delay left out: that month is exempt)."""
+    pilot = _pilot_skus(demo.data)
+    jp = demo.data.listings[demo.data.listings["store"] == "JP-Main"]
+    assert pilot == set(zip(jp["store"], jp["sku"]))            # the team runs every JP listing
+    o = demo.data.orders
+    o = o[o["status"] != "Cancelled"]
+    key = pd.Series(list(zip(o["store"], o["sku"])), index=o.index)
+    delayed = {("JP-Main", s) for s in demo.data.jp_delay_skus}
+
+    def post_vs_pre(sel: pd.DataFrame) -> float:
+        sales = sel.groupby("month")["item_price"].sum()
+        return sales[["2026-09", "2026-10"]].mean() / sales[["2026-06", "2026-07", "2026-08"]].mean()
+
+    lifted = post_vs_pre(o[key.isin(pilot - delayed)])
+    others = post_vs_pre(o[~key.isin(pilot) & (o["store"] == "US-Main")])
+    assert 1.10 < lifted / others < 1.25        # ≈ +14 %: the +8 % lift on top of the season's noise
+
+
+def test_pilot_lift_is_drawn_on_top_of_the_history_without_it(demo, monkeypatch):
+    """The same seed without the pilot effect: identical history except the pilot team's
+    extra order lines from 2026-09 (about +8 %)."""
+    monkeypatch.setattr(co, "PILOT_LIFT", 0.0)
+    without = simulate(DEFAULT_SEED)
+    with_, base = demo.data.orders, without.orders
+    assert with_[with_["market"] == "US"].reset_index(drop=True).equals(base[base["market"] == "US"]
+                                                                         .reset_index(drop=True))
+    lines = with_.groupby(["store", "month"]).size() / base.groupby(["store", "month"]).size()
+    pre = lines[lines.index.get_level_values("month") < co.PILOT_START]
+    assert (pre == 1.0).all()
+    jp_post = lines.loc["JP-Main"][["2026-09", "2026-10"]]
+    assert ((jp_post > 1.05) & (jp_post < 1.11)).all(), jp_post
+    days_with, days_base = demo.data.sales.listing_days, without.sales.listing_days
+    before = days_with["date"] < pd.Timestamp(f"{co.PILOT_START}-01")
+    assert days_with.loc[before, "demand_units"].equals(days_base.loc[before, "demand_units"])

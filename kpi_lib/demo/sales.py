@@ -10,6 +10,10 @@ Model (per store, per listing, per marketplace-local day):
   with occasional supplier short shipments; a line that finds no stock is lost
   (stock-out). JP inbound is closed over 年末年始 and, in October 2026, one container
   is stuck in port (:data:`company.JP_DELAY_START` … :data:`company.JP_DELAY_END`);
+* the pilot works: from :data:`company.PILOT_START` the listings the pilot team's
+  operators own (:func:`pilot_listings`) get :data:`company.PILOT_LIFT` (+8 %) more
+  order lines (:func:`pilot_uplift`), drawn from a stream of their own on top of the
+  ordinary ones, and the team's stock planning expects them;
 * lines are grouped into orders (multi-item orders: Amazon 6 %, TikTok 15 %,
   Shopify 25 %) with a local time of day, converted to UTC.
 
@@ -91,6 +95,39 @@ def expected_lines(listings: pd.DataFrame, store_id: str, dates: pd.DatetimeInde
         window = (dates.date >= sup_start) & (dates.date <= sup_end)
         lam[np.ix_(window, top)] *= 0.05
     return lam
+
+
+def pilot_uplift(listings: pd.DataFrame, store_id: str, dates: pd.DatetimeIndex) -> np.ndarray:
+    """The pilot's extra demand as a share of :func:`expected_lines` (day × listing):
+    :data:`company.PILOT_LIFT` on the pilot team's listings from :data:`company.PILOT_START`,
+    0 elsewhere."""
+    part = listings[listings["store"] == store_id]
+    out = np.zeros((len(dates), len(part)))
+    after = dates >= pd.Timestamp(f"{co.PILOT_START}-01")
+    out[np.ix_(after, pilot_listings(part, store_id))] = co.PILOT_LIFT
+    return out
+
+
+def pilot_listings(part: pd.DataFrame, store_id: str) -> np.ndarray:
+    """Which listings of ``part`` (one store's rows of the listings table) an operator of
+    the pilot team (:data:`company.PILOT_TEAM`) owns when the pilot starts, by the store,
+    SKU-pattern and ASIN scopes of :data:`company.OWNERSHIP` (``@JP-TOY``: JP-Main's toys)."""
+    day = pd.Timestamp(f"{co.PILOT_START}-01").date()
+    team = {p.id for p in co.PEOPLE if p.team == co.PILOT_TEAM and p.role_zh == "运营"}
+    sku = part["sku"].astype(str)
+    owned = np.zeros(len(part), dtype=bool)
+    for pid, _market, store, kind, scope, start, end in co.OWNERSHIP:
+        if pid not in team or store != store_id or day < start or (end is not None and day > end):
+            continue
+        if kind == "店铺":
+            owned[:] = True
+        elif kind == "SKU":
+            owned |= sku.str.startswith(scope.rstrip("*")).to_numpy()
+        elif kind == "ASIN" and scope == "@JP-TOY":
+            owned |= (part["category"] == "TOY").to_numpy()
+        elif kind == "ASIN":
+            owned |= (part["asin"] == scope).to_numpy()
+    return owned
 
 
 def jp_delay_skus(listings: pd.DataFrame) -> list[str]:
@@ -202,8 +239,28 @@ def _replenish(store_id: str, units: np.ndarray, exp_units: np.ndarray, dates: p
     return sold, stock_end, arrivals[:n_days], pipe_end, receipts
 
 
-def simulate_sales(listings: pd.DataFrame, rng: np.random.Generator) -> SalesHistory:
-    """Simulate every store's demand, stock and order lines (see the module docstring)."""
+def _merge_lines(base_n: np.ndarray, base_qty: np.ndarray, extra_n: np.ndarray,
+                 extra_qty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lines per cell and the quantity of every line, cell by cell: each cell's base
+    lines first, then its extra lines."""
+    total = base_n + extra_n
+    start = np.concatenate([[0], np.cumsum(total)[:-1]])
+    out = np.empty(int(total.sum()), dtype=base_qty.dtype)
+    for n, q, offset in ((base_n, base_qty, 0), (extra_n, extra_qty, base_n)):
+        cell = np.repeat(np.arange(n.size), n)
+        first = np.concatenate([[0], np.cumsum(n)[:-1]])
+        shift = offset[cell] if isinstance(offset, np.ndarray) else offset
+        out[start[cell] + shift + np.arange(q.size) - first[cell]] = q
+    return total, out
+
+
+def simulate_sales(listings: pd.DataFrame, rng: np.random.Generator,
+                   pilot_rng: np.random.Generator | None = None) -> SalesHistory:
+    """Simulate every store's demand, stock and order lines (see the module docstring).
+
+    The pilot's extra demand (:func:`pilot_uplift`) is drawn from ``pilot_rng`` on top of
+    the ordinary lines, so the history without the pilot is drawn exactly as before; no
+    ``pilot_rng``, no pilot effect."""
     dates = co.days()
     delayed_skus = set(jp_delay_skus(listings))
     line_parts, day_parts, month_end_parts, receipt_parts = [], [], [], []
@@ -212,9 +269,16 @@ def simulate_sales(listings: pd.DataFrame, rng: np.random.Generator) -> SalesHis
         part = listings[listings["store"] == spec.id].reset_index(drop=True)
         lam = expected_lines(listings, spec.id, dates)
         n_lines = rng.poisson(lam)
+        qty = rng.choice(QTY_VALUES, size=int(n_lines.sum()), p=QTY_P)
+        uplift = pilot_uplift(listings, spec.id, dates) if pilot_rng is not None else np.zeros_like(lam)
+        if uplift.any():
+            extra = pilot_rng.poisson(lam * uplift)
+            extra_qty = pilot_rng.choice(QTY_VALUES, size=int(extra.sum()), p=QTY_P)
+            flat, qty = _merge_lines(n_lines.ravel(), qty, extra.ravel(), extra_qty)
+            n_lines = flat.reshape(lam.shape)
+            lam = lam * (1.0 + uplift)          # the team plans its stock for the extra demand
         flat = n_lines.ravel()
         group = np.repeat(np.arange(flat.size), flat)
-        qty = rng.choice(QTY_VALUES, size=group.size, p=QTY_P)
         units = np.bincount(group, weights=qty, minlength=flat.size).reshape(lam.shape)
         line_start = np.concatenate([[0], np.cumsum(flat)[:-1]])
         keep = np.ones(group.size, dtype=bool)

@@ -60,7 +60,7 @@ def simulate(seed: int = DEFAULT_SEED) -> DemoData:
     """Simulate 2025-07 … 2026-10 of the demo client (about 1–2 s)."""
     catalog = build_catalog()
     listings = build_listings(catalog)
-    history = simulate_sales(listings, rng_for(seed, "sales"))
+    history = simulate_sales(listings, rng_for(seed, "sales"), pilot_rng=rng_for(seed, "pilot"))
     facts = marketing.monthly_listing_facts(listings, history)
     ads_rows = marketing.ads(facts, rng_for(seed, "ads"))
     jp_ads = marketing.split_search_terms(ads_rows[ads_rows["store"] == "JP-Main"], listings,

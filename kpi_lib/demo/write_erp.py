@@ -1,7 +1,8 @@
 """Write the Chinese-ERP side of the demo: LingXing (领星) profit and ads exports (XLSX,
 REPORT_FORMATS.md §7.1), the CS message log (a gb18030 CSV from the ERP's message
 module), and the client's own templates (roster, ownership, costs, budget, survey) in
-the agreed header spec."""
+the agreed header spec, plus the client's current KPI scheme (现行考核方案) in the suite's
+``current_scheme_template.xlsx`` layout."""
 from __future__ import annotations
 
 import datetime as dt
@@ -119,8 +120,90 @@ def write_cs_log(data: DemoData, root: Path) -> None:
 TEMPLATE_TIME = dt.datetime(2026, 11, 5, 10, 30)
 
 
+# The client's CURRENT KPI scheme (before the consultant's redesign), in the suite's
+# current_scheme_template.xlsx layout, for the diagnosis audit (kpi_lib.diagnosis.audit).
+CURRENT_SCHEME = "hr/现行考核方案.xlsx"
+SCHEME_FIGURE = ("JP-Main", "2026-10", 1.06)    # the JP team's hand-kept GMV is 6 % above the Business Report
+SCHEME_LAUNCH = "2024-03"                       # when the boss introduced the current scheme
+# Per-incident fine of the JP team: 5,000 JPY per 1–2-star review, up to 8 times a month.
+# For 佐藤美咲 (P006, employed in Japan, 300,000 JPY a month) that is above the art. 91 limits
+# of the Labour Standards Act (half a day's wage ≈ 4,891 JPY; 10 % of the month = 30,000 JPY).
+SCHEME_FINE = (5000, "JPY", 8)
+
+
+def current_scheme_rows(data: DemoData) -> list[list[object]]:
+    """The 现行考核方案 rows, one per KPI of a role (columns of the template). The scheme
+    is the field's classic: the domestic Taobao/Tmall sheets copied (直通车ROI, DSR评分,
+    好评返现率; the CS list is the Tmall CS template), seven KPIs per operator, one GMV target
+    for junior and senior, no Japan metric for the JP team, sales-only lists for operations
+    and advertising, a hand-kept GMV figure that disagrees with the system, a per-review fine
+    beyond art. 91 for the JP operators and no exemption for logistics delays."""
+    store_id, month, factor = SCHEME_FIGURE
+    traffic = data.traffic
+    system = float(traffic.loc[(traffic["store"] == store_id) & (traffic["month"] == month), "sales"].sum())
+    manual = float(round(system * factor / 1000.0) * 1000.0)
+    fine, fine_currency, fine_times = SCHEME_FINE
+
+    def row(role, level, market, metric, weight, target=None, source="系统", manual_value=None, system_value=None,
+            figure_month=None, rule=None, amount=None, currency=None, times=None, exemption=None, note=None):
+        return [role, level, market, metric, weight, target, source, manual_value, system_value, figure_month,
+                rule, amount, currency, times, exemption, note]
+
+    return [
+        row("运营", "初级", "US", "销售额", 30, 80000, note="美元；初级、资深同一目标"),
+        row("运营", "资深", "US", "销售额", 30, 80000, note="美元"),
+        row("运营", "初级", "JP", "销售额", 30, 1600000, "手工", note="日元；初级、资深同一目标"),
+        row("运营", "资深", "JP", "销售额", 30, 1600000, "手工", manual, system, month,
+            note="日本站全店销售额：组长手工汇总表（按下单日，含取消订单）"),
+        row("运营", "全部", "全部", "转化率", 15, 0.12),
+        row("运营", "全部", "全部", "客单价", 10, None, "手工"),
+        row("运营", "全部", "全部", "直通车ROI", 10, 3, "手工", note="沿用国内淘宝店的考核表"),
+        row("运营", "全部", "全部", "访客数", 10, None),
+        row("运营", "全部", "US", "DSR评分", 15, 4.8, "手工"),
+        row("运营", "全部", "JP", "DSR评分", 15, 4.8, "手工",
+            rule=f"每出现一条1-2星差评扣{fine}日元", amount=fine, currency=fine_currency, times=fine_times, note="日本组差评罚款"),
+        row("运营", "全部", "全部", "好评返现率", 10, 0.05, "手工"),
+        row("广告", "全部", "全部", "销售额", 50, None, note="广告带来的销售额"),
+        row("广告", "全部", "全部", "点击率", 30, 0.005),
+        row("广告", "全部", "全部", "访客数", 20),
+        row("客服", "全部", "全部", "询单转化率", 30, 0.6, "手工", note="天猫客服考核表"),
+        row("客服", "全部", "全部", "旺旺响应时间", 20, 30, "手工", note="秒"),
+        row("客服", "全部", "全部", "客单价", 15, None, "手工"),
+        row("客服", "全部", "全部", "退款率", 20, 0.05),
+        row("客服", "全部", "全部", "DSR评分", 15, 4.8, "手工"),
+        row("采购", "全部", "全部", "采购成本降低率", 60, 0.03, "手工"),
+        row("采购", "全部", "全部", "断货天数", 40, 2),
+    ]
+
+
+def current_scheme_sheets(data: DemoData) -> list[Sheet]:
+    """The filled-in template: 现行考核方案, 管理机制 (no change notice, no review, no
+    baseline, no logistics exemption) and the template's 说明 sheet."""
+    from kpi_lib.diagnosis.scheme import (DATA_SHEET, GOVERNANCE_ITEMS, GOVERNANCE_SHEET, INSTRUCTIONS_SHEET,
+                                          TEMPLATE_COLUMNS)
+
+    values = {"change_notice_days": 0, "review_cadence": "无", "baseline_months": 0,
+              "launch_month": SCHEME_LAUNCH, "logistics_exemption": "无"}
+    governance = [[zh, values.get(name), help_zh, en, help_en]
+                  for name, zh, en, help_zh, help_en, _ in GOVERNANCE_ITEMS]
+    notes = [[f"'{DATA_SHEET}' (Current scheme): the client's current KPIs, one row per metric of a role.",
+              None, None, None, None, None], [None] * 6,
+             ["列名", "Column (English)", "必填 / Required", "说明", "Description", "示例 / Example"]]
+    notes += [[c.zh, c.en, "是 / Yes" if c.required else "否 / No", c.help_zh, c.help_en, c.example]
+              for c in TEMPLATE_COLUMNS]
+    notes += [[None] * 6, [f"{GOVERNANCE_SHEET}（Governance）", None, None, None, None, None]]
+    notes += [[zh, en, "否 / No", help_zh, help_en, example]
+              for _n, zh, en, help_zh, help_en, example in GOVERNANCE_ITEMS]
+    intro = (f"{DATA_SHEET}：客户现行KPI方案，每个岗位的每个指标一行；表头可用中文或英文。"
+             f"“{GOVERNANCE_SHEET}”工作表填写变更通知、复盘、基线等管理做法。")
+    return [Sheet(DATA_SHEET, [c.zh for c in TEMPLATE_COLUMNS], current_scheme_rows(data)),
+            Sheet(GOVERNANCE_SHEET, ["项目", "值", "说明", "Item (English)", "Description"], governance),
+            Sheet(INSTRUCTIONS_SHEET, [intro, None, None, None, None, None], notes)]
+
+
 def write_templates(data: DemoData, root: Path) -> None:
-    """花名册, 负责范围, 成本表, 2026年度预算 and the pilot survey as XLSX (Excel dates)."""
+    """花名册, 负责范围, 成本表, 2026年度预算, the pilot survey and the current KPI scheme
+    (现行考核方案, in the suite's template) as XLSX (Excel dates)."""
     write_xlsx(root / files.ROSTER, [Sheet("花名册", ROSTER_COLUMNS, _cells(data.roster, ROSTER_COLUMNS))],
                TEMPLATE_TIME, "HR")
     write_xlsx(root / files.OWNERSHIP, [Sheet("负责范围", OWNERSHIP_COLUMNS, _cells(data.ownership, OWNERSHIP_COLUMNS))],
@@ -131,6 +214,7 @@ def write_templates(data: DemoData, root: Path) -> None:
                dt.datetime(2025, 12, 20, 16, 0), "财务")
     write_xlsx(root / files.survey("2026-10"), [Sheet("调研", SURVEY_COLUMNS, _cells(data.survey, SURVEY_COLUMNS))],
                dt.datetime(2026, 10, 30, 17, 0), "HR")
+    write_xlsx(root / CURRENT_SCHEME, current_scheme_sheets(data), TEMPLATE_TIME, "HR")
 
 
 # -- the team's operational logs (review log, listing change log, FBA inbound shipments) --
