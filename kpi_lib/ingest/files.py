@@ -33,3 +33,25 @@ def source_files(config: ClientConfig, source: Source) -> list[Path]:
                 fix="copy the file into this client's data folder instead of linking to it")
         matches.append(p)
     return matches
+
+
+def partial_downloads(config: ClientConfig, source: Source) -> list[str]:
+    """Partial downloads (``x.csv.crdownload``, ``x.csv.part``...) beside what the source's
+    glob would match: they are never read, but a source that matches nothing because its
+    only file is still downloading should say so."""
+    data_dir = config.resolved_data_dir()
+    found = set()
+    for pattern in [source.path, *(source.path + suffix for suffix in PARTIAL_SUFFIXES)]:
+        for p in data_dir.glob(pattern):
+            if p.name.endswith(PARTIAL_SUFFIXES) and p.resolve().is_relative_to(data_dir):
+                found.add(str(p.relative_to(data_dir)))
+    return sorted(found)
+
+
+def no_match_fix(config: ClientConfig, source: Source) -> str:
+    """How to fix a source whose glob matches no file."""
+    partial = partial_downloads(config, source)
+    if partial:
+        return (f"only a download still in progress matches ({', '.join(partial[:3])}): "
+                "wait for it to finish (or download it again), then run again")
+    return f"put the {source.type} exports under {config.resolved_data_dir()} or correct the glob"

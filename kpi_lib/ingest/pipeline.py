@@ -8,6 +8,7 @@ collected, and the data-quality report says what was read and what was not.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +19,13 @@ from kpi_lib import fx
 from kpi_lib.config.models import ClientConfig, Source
 from kpi_lib.errors import ConfigError, KpiError, KpiErrors, SourceError
 from kpi_lib.ingest.cache import IngestCache, cache_key, file_sha256
-from kpi_lib.ingest.files import source_files
+from kpi_lib.ingest.files import no_match_fix, source_files
 from kpi_lib.sources.base import Adapter, FileInfo, ReadResult, SourceContext, get_adapter
 from kpi_lib.tables import validate_table
 
 # Rows with the same key in two files describe the same thing: the later file (in path
-# order, i.e. the newer download by Amazon's and our naming) replaces the earlier one.
+# order, i.e. the newer download by Amazon's and our naming; a browser's re-download
+# "x (1).txt" counts as later than "x.txt") replaces the earlier one.
 OVERLAP_KEYS: dict[str, tuple[str, ...]] = {
     "orders": ("platform", "market", "store", "order_id", "sku"),
     "traffic": ("market", "store", "period_start", "period_end", "asin", "sku"),
@@ -129,7 +131,7 @@ def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[st
         if not files:
             errors.append(ConfigError("no file matches this path", client=client, file=config.config_path,
                                       key=f"sources[{index}].path", found=source.path,
-                                      fix="put the exports in the client's data folder or fix the glob"))
+                                      fix=no_match_fix(config, source)))
         for path in files:
             started = time.perf_counter()
             try:
@@ -150,6 +152,10 @@ def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[st
                 records.append(FileRecord(index, None, None, error=err, seconds=time.perf_counter() - started))
                 continue
             result.info.path = ctx.relative(path)
+            if result.info.rows == 0 and not any("no data rows" in w for w in result.info.warnings):
+                result.info.warnings.append(
+                    "the file has no data rows (only a header): fine if there was no activity, "
+                    "otherwise the download was cut or the wrong period was chosen")
             result = ReadResult(tables={n: store_ids(f, config) for n, f in result.tables.items()}, info=result.info)
             records.append(FileRecord(index, result.info, digest, cached, seconds=time.perf_counter() - started))
             for name, frame in result.tables.items():
@@ -182,6 +188,18 @@ def store_ids(frame: pd.DataFrame, config: ClientConfig) -> pd.DataFrame:
     return frame.assign(store=frame["store"].replace(names))
 
 
+_REDOWNLOAD = re.compile(r" \((\d+)\)(?=\.[^./]*$|$)")
+
+
+def download_order(path: str) -> tuple[str, int]:
+    """Sort key putting a browser's re-download after the original: ``x.txt`` <
+    ``x (1).txt`` < ``x (2).txt`` (plain path order would put ``x (1).txt`` first)."""
+    m = _REDOWNLOAD.search(str(path))
+    if m is None:
+        return str(path), 0
+    return str(path)[:m.start()] + str(path)[m.end():], int(m.group(1))
+
+
 def remove_overlaps(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict[str, int]]:
     """Drop rows that another file already holds.
 
@@ -203,8 +221,9 @@ def remove_overlaps(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict
         key_files = kept[keys + ["source_file"]].drop_duplicates()
         multi = key_files.duplicated(subset=keys, keep=False)
         if multi.any():
-            latest = (key_files[multi].sort_values("source_file")
-                      .drop_duplicates(subset=keys, keep="last"))
+            order = key_files["source_file"].map(download_order)
+            latest = (key_files[multi].assign(_order=order[multi]).sort_values("_order")
+                      .drop_duplicates(subset=keys, keep="last").drop(columns="_order"))
             merged = kept.merge(latest.rename(columns={"source_file": "_latest"}), on=keys, how="left")
             stale = merged["_latest"].notna() & (merged["_latest"] != merged["source_file"])
             replaced = int(stale.sum())

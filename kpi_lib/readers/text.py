@@ -240,11 +240,15 @@ def _check_last_row(path: Path, frame: pd.DataFrame, sniffed: Sniffed) -> None:
     if frame.empty:
         return
     with open(path, "rb") as fh:
+        bom = fh.read(2)
         fh.seek(0, 2)
         size = fh.tell()
-        fh.seek(max(0, size - 2))
+        fh.seek(max(0, size - 4))
         tail = fh.read()
-    if tail.endswith(b"\n") or tail.endswith(b"\r"):
+    # In UTF-16 a line end is two bytes ("\n\0" little-endian): a complete file never ends in a bare b"\n".
+    codec = ("utf-16-be" if bom == codecs.BOM_UTF16_BE else "utf-16-le") \
+        if sniffed.encoding.lower().replace("_", "-").startswith("utf-16") else "latin-1"
+    if tail.endswith("\n".encode(codec)) or tail.endswith("\r".encode(codec)):
         return
     last = frame.iloc[-1]
     present = int(last.notna().sum())

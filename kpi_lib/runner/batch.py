@@ -7,6 +7,8 @@ are skipped unless ``force``, so a re-run after an interruption resumes.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -48,13 +50,18 @@ def run_batch(configs: Sequence[Path], *, stage: str, period: str, jobs: int = 1
                 if progress:
                     progress(results[futures[fut]])
     elif jobs <= 1:
-        for i, a in enumerate(args):
-            results[i] = run_unit(*a)
-            if progress:
-                progress(results[i])
+        try:
+            for i, a in enumerate(args):
+                results[i] = run_unit(*a)
+                if progress:
+                    progress(results[i])
+        except KeyboardInterrupt:
+            _report_interrupt(args, results)
+            raise
     else:
-        with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run_unit, *a): i for i, a in enumerate(args)}
+        pool = cf.ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init)
+        try:
+            futures = {pool.submit(_worker_unit, *a): i for i, a in enumerate(args)}
             for fut in cf.as_completed(futures):
                 i = futures[fut]
                 try:
@@ -64,7 +71,86 @@ def run_batch(configs: Sequence[Path], *, stage: str, period: str, jobs: int = 1
                                             error=f"worker died: {type(exc).__name__}: {exc}").as_dict()
                 if progress:
                     progress(results[i])
+        except BaseException as exc:
+            # Interrupted (Ctrl-C, SIGTERM): start no further client and stop the running ones
+            # now instead of waiting for them; each unwinds and removes its temporary folder,
+            # so nothing is published after the interrupt.
+            workers = list((getattr(pool, "_processes", None) or {}).values())
+            _interrupt_workers(workers)
+            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_workers(workers, grace=INTERRUPT_GRACE)
+            if isinstance(exc, KeyboardInterrupt):
+                _report_interrupt(args, results)
+            raise
+        pool.shutdown(wait=True)
     return [results[i] for i in range(len(args))]
+
+
+def _report_interrupt(args: list[tuple], results: dict[int, dict]) -> None:
+    """Say on stderr what an interrupted batch finished and what a re-run will do."""
+    done = [f"{r['client_id']} ({r['status']})" for _, r in sorted(results.items())]
+    left = [Path(a[0]).stem for i, a in enumerate(args) if i not in results]
+    print(f"\n批量运行被中断 / batch interrupted: finished {', '.join(done) or 'none'}; "
+          f"not published: {', '.join(left) or 'none'}. Run the same command again to complete them "
+          "(published clients are skipped).", file=sys.stderr, flush=True)
+
+
+# Seconds an interrupted batch waits for its workers to clean up before killing them.
+INTERRUPT_GRACE = 30.0
+# In a worker process: whether a unit is running and may be interrupted (once), and
+# whether the batch was interrupted (then units already queued to it are not started).
+_WORKER = {"interruptible": False, "stopped": False}
+
+
+def _worker_init() -> None:
+    """Ctrl-C / SIGTERM in a worker stop the unit it runs (which then removes its temporary
+    folder); a second signal during that clean-up, or one while idle, is ignored, so the
+    clean-up finishes and an idle worker exits normally when the pool shuts down."""
+    signal.signal(signal.SIGINT, _on_interrupt)
+    signal.signal(signal.SIGTERM, _on_interrupt)
+
+
+def _on_interrupt(signum, frame) -> None:
+    _WORKER["stopped"] = True
+    if _WORKER["interruptible"]:
+        _WORKER["interruptible"] = False
+        raise KeyboardInterrupt
+
+
+def _worker_unit(config: str, stage: str, period: str, *rest) -> dict:
+    if _WORKER["stopped"]:
+        # The pool hands each worker its next unit before the current one ends.
+        return RunOutcome(Path(config).stem, period, stage, "failed",
+                          error="not started: the batch was interrupted").as_dict()
+    _WORKER["interruptible"] = True
+    try:
+        return run_unit(config, stage, period, *rest)
+    finally:
+        _WORKER["interruptible"] = False
+
+
+def _interrupt_workers(workers: list) -> None:
+    """Interrupt the unit each live worker is running (SIGINT, like Ctrl-C)."""
+    for process in workers:
+        if process.is_alive():
+            try:
+                os.kill(process.pid, signal.SIGINT)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def _stop_workers(workers: list, grace: float) -> None:
+    """Wait ``grace`` seconds for interrupted workers to clean up and exit, then kill the
+    rest (their temporary folders are never published and the next run removes them)."""
+    import time
+
+    deadline = time.monotonic() + grace
+    for process in workers:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in workers:
+        if process.is_alive():
+            process.kill()
+            process.join(5)
 
 
 def summary_table(outcomes: Sequence[dict]) -> str:

@@ -91,6 +91,11 @@ def keep_failed(work: Path, folder: Path) -> Path:
     return failed
 
 
+def discard_failed(folder: Path) -> None:
+    """After a successful publication, an older ``<stage>.failed/`` no longer says anything true."""
+    shutil.rmtree(folder.parent / f"{folder.name}.failed", ignore_errors=True)
+
+
 def clean_stale(folder: Path) -> None:
     """Remove temporary folders that an interrupted run left beside the stage folder."""
     if not folder.parent.exists():

@@ -22,6 +22,9 @@ from kpi_lib.runner.stages import STAGE_NAMES, notebook_for
 
 PERIOD_FORMAT = "YYYY-MM"
 DEFAULT_TIMEOUT = 900
+# The kernel's own log is not for consultants: when a timed-out or interrupted cell's kernel
+# is shut down it logs a traceback of its closed sockets (the cause is reported by the run).
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
 
 
 @dataclass
@@ -125,6 +128,10 @@ def run_stage(config_path: Path, stage: str, period: str, *, outputs: Path | Non
                                          "output_dir": "", "language": config.report_language,
                                          **(extra or {})})
     with pub.run_lock(folder):
+        if pub.is_published(folder) and not force:
+            # Another run published it between the check above and taking the lock.
+            outcome.error = "already published by another run (use --force to run again)"
+            return outcome
         pub.clean_stale(folder)
         work = pub.new_work_dir(folder)
         params["output_dir"] = str(work)
@@ -135,7 +142,7 @@ def run_stage(config_path: Path, stage: str, period: str, *, outputs: Path | Non
             try:
                 pm.execute_notebook(str(notebook), str(executed), parameters=params, kernel_name="python3",
                                     cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout,
-                                    start_timeout=120)
+                                    start_timeout=120, extra_arguments=list(KERNEL_ARGUMENTS))
             except pm.PapermillExecutionError as exc:
                 raise StageError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
                                  client=config.client_id, file=executed,
@@ -159,6 +166,7 @@ def run_stage(config_path: Path, stage: str, period: str, *, outputs: Path | Non
                 outcome.outputs = {k: v.name for k, v in written.items()}
             _write_manifest(work, config, config_path, stage, period, timings, status="ok")
             pub.publish(work, folder)
+            pub.discard_failed(folder)
             outcome.status = "ok"
         except KpiError as exc:
             _write_manifest(work, config, config_path, stage, period, timings, status="failed", error=str(exc))

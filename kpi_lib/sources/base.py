@@ -37,6 +37,8 @@ from kpi_lib.readers import values as rv
 
 ALIAS_DIR = Path(__file__).parent / "aliases"
 KINDS = {"text", "id", "number", "percent", "date", "datetime"}
+# Every text encoding the readers know (a configured `encoding:` narrows the search to one).
+KNOWN_ENCODINGS = ("utf-8", "cp932", "gb18030")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _PERIOD_IN_PATH = re.compile(r"(?<!\d)(20\d\d)[-_]?(0[1-9]|1[0-2])(?!\d)")
@@ -205,6 +207,15 @@ class Adapter:
         decodable = [] if rt.is_excel(path) else rt.decodes_as(path, encodings)
         wanted = "; ".join(
             f"{lay.name}: " + ", ".join(lay.columns[r].aliases[0] for r in lay.required) for lay in layouts)
+        other = [] if rt.is_excel(path) else [e for e in KNOWN_ENCODINGS if e not in encodings]
+        actual = rt.sniff_text(path, [lay.signature for lay in layouts], encodings=other) if other else None
+        if actual is not None:
+            # The header matches under another encoding: the source's `encoding:` is wrong.
+            return SourceError(
+                f"the file is {actual.encoding}-encoded, not {' / '.join(encodings)}", file=path,
+                expected=f"a {self.title or self.type_id} export in {' / '.join(encodings)}", found=actual.encoding,
+                fix=f"set `encoding: {actual.encoding}` on this source in the client config, or remove "
+                    "`encoding:` to let the suite detect it")
         if not rt.is_excel(path) and not decodable:
             return SourceError(
                 f"cannot decode the file as any of {', '.join(encodings)}", file=path,
@@ -298,6 +309,10 @@ class Adapter:
 def check_not_empty(path: Path) -> None:
     if not path.exists():
         raise SourceError("the file does not exist", file=path, fix="check the path in the config")
+    if not path.is_file():
+        raise SourceError("this is a folder, not an export file", file=path,
+                          expected="one downloaded report (CSV, TXT, XLSX or JSON)",
+                          fix="name one file inside it (kpi inspect FOLDER/FILE)")
     if path.stat().st_size == 0:
         raise SourceError("the file is empty (0 bytes)", file=path, expected="an export with a header and rows",
                           fix="the download failed or is still being written; download it again")
