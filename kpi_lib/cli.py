@@ -314,6 +314,8 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    if code == 130:  # click turns Ctrl-C / SIGTERM into exit code 130 before we see it
+        _echo_err("已中断 / Interrupted: nothing half-written was published; run the command again to finish.")
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -97,3 +97,24 @@ def test_demo_runs_every_stage_and_publishes_its_outputs(demo_run):
     assert targets["target_version"] >= 1
     pilot = json.loads((period / "pilot" / "results.json").read_text(encoding="utf-8"))
     assert pilot["decision"] in {"go", "adjust", "stop"}
+
+
+def test_each_demo_employee_scorecard_shows_only_that_employee(demo_run):
+    proc, root, out = demo_run
+    import pandas as pd
+
+    from kpi_lib.sources.base import SourceContext, get_adapter
+
+    roster = root / "client_data" / "demo" / "hr" / "花名册.xlsx"
+    ctx = SourceContext(type="people", data_dir=roster.parent, store="-")
+    people = get_adapter("people").read(roster, ctx).tables["people"]
+    cards = sorted((out / "demo" / "2026-10" / "retro" / "scorecards").glob("scorecard_*.pdf"))
+    assert len(cards) == len(pd.unique(people["person_id"][people["end_date"].isna() | (people["end_date"] >= "2026-10-01")]))
+    for card in cards:
+        own = card.stem.removeprefix("scorecard_")
+        text = subprocess.run(["pdftotext", str(card), "-"], capture_output=True, text=True, check=True).stdout
+        mine = people[people["person_id"] == own].iloc[0]
+        assert mine["name"] in text and own in text
+        for other in people[people["person_id"] != own].itertuples():
+            assert other.person_id not in text, (card.name, other.person_id)
+            assert other.name not in text, (card.name, other.name)
