@@ -245,3 +245,19 @@ def test_kpi_scorecard_and_explain_cli(demo, tmp_path):
     assert bad.exit_code != 0 and "gmv" in str(bad.exception)
     with pytest.raises(KpiError, match="did you mean 'P004'"):
         explain(card, "P0004", "gmv")
+
+
+def test_saved_target_version_replaces_the_historical_target():
+    base = build_scorecard(_config(exemptions=EXEMPT), TABLES, "2026-10")
+    row = base.rows[(base.rows["person_id"] == "A") & (base.rows["metric_id"] == "gmv")].iloc[0]
+    saved = pd.DataFrame([{"person_id": "A", "market": row["market"], "metric_id": "gmv", "month": "2026-10",
+                           "target": row["target"] * 2, "threshold": row["threshold"] * 2, "stretch": row["stretch"] * 2},
+                          {"person_id": "A", "market": row["market"], "metric_id": "gmv", "month": "2026-11",
+                           "target": 1.0, "threshold": 1.0, "stretch": 1.0}])           # another month: ignored
+    card = build_scorecard(_config(exemptions=EXEMPT), TABLES, "2026-10", saved_targets=saved, target_version=3)
+    got = card.rows[(card.rows["person_id"] == "A") & (card.rows["metric_id"] == "gmv")].iloc[0]
+    assert got["target"] == pytest.approx(row["target"] * 2) and got["target_method"] == "version 3"
+    # Doubling a higher-is-better target halves the attainment.
+    assert got["attainment"] == pytest.approx(row["attainment"] / 2, rel=1e-6)
+    other = card.rows[(card.rows["person_id"] == "B") & (card.rows["metric_id"] == "gmv")]
+    assert (other["target_method"] != "version 3").all()

@@ -216,9 +216,12 @@ def _require(tables: Mapping[str, pd.DataFrame], name: str, config: ClientConfig
 
 def build_scorecard(config: ClientConfig, tables: Mapping[str, pd.DataFrame], period: str, *,
                     basis: str = "trailing", months: int = 3, growth: float | Mapping[str, float] = 0.0,
-                    language: str | None = None) -> ScorecardResult:
+                    language: str | None = None, saved_targets: pd.DataFrame | None = None,
+                    target_version: int | None = None) -> ScorecardResult:
     """The month's scorecards: see the module docstring. ``basis``/``months``/``growth``
-    set the historical targets."""
+    set the historical targets; ``saved_targets`` (a saved target version: person_id,
+    market, metric_id, target, threshold, stretch[, month]) replaces them where it has a
+    row, so the scheme is scored against the targets announced to the team."""
     language = language or config.report_language
     first, last = month_bounds(period)
     people_all = _require(tables, "people", config)
@@ -261,6 +264,9 @@ def build_scorecard(config: ClientConfig, tables: Mapping[str, pd.DataFrame], pe
     targets = historical_targets(plan, facts, rules_by_role, period, scoring=scoring,
                                  tier_factors=tier_factors(config, plan["role"].unique()), basis=basis, months=months,
                                  growth=growth)
+
+    if saved_targets is not None and len(saved_targets):
+        targets = apply_saved_targets(targets, saved_targets, period, target_version)
 
     rows = plan.merge(values[["person_id", "market", "metric_id", "numerator", "denominator", "actual"]],
                       on=["person_id", "market", "metric_id"], how="left")
@@ -308,6 +314,25 @@ def build_scorecard(config: ClientConfig, tables: Mapping[str, pd.DataFrame], pe
         unattributed=pd.concat(missing, ignore_index=True) if missing else pd.DataFrame(),
         problems=problems, exemptions=audit, bonus=bonus, currency=currency, language=language, facts=facts,
         rules=rules, target_basis=basis, target_months=months)
+
+
+def apply_saved_targets(targets: pd.DataFrame, saved: pd.DataFrame, period: str,
+                        version: int | None = None) -> pd.DataFrame:
+    """``targets`` with threshold / target / stretch taken from a saved target version where
+    it has the same person × market × metric (rows for other months are ignored); the
+    ``method`` column then names the version."""
+    keys = ["person_id", "market", "metric_id"]
+    chosen = saved[saved["month"].astype(str) == period] if "month" in saved.columns else saved
+    chosen = chosen.drop_duplicates(subset=keys, keep="last")
+    levels = [c for c in ("threshold", "target", "stretch") if c in chosen.columns]
+    merged = targets.merge(chosen[keys + levels].rename(columns={c: f"_saved_{c}" for c in levels}),
+                           on=keys, how="left")
+    hit = merged["_saved_target"].notna() if "_saved_target" in merged else pd.Series(False, index=merged.index)
+    for c in levels:
+        merged[c] = merged[f"_saved_{c}"].where(hit, merged[c])
+    label = f"version {version}" if version is not None else "saved version"
+    merged["method"] = merged["method"].astype(object).where(~hit, label)
+    return merged.drop(columns=[f"_saved_{c}" for c in levels])
 
 
 def _summary(totals: pd.DataFrame, worked: pd.DataFrame, bonus: BonusResult | None, people: pd.DataFrame,
