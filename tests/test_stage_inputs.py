@@ -52,3 +52,21 @@ def test_gmv_plan_factor_is_target_over_history_mean():
                             "month": ["2026-08", "2026-08", "2026-09", "2026-09"], "value": [400.0, 600.0, 500.0, 500.0]})
     # targets 1100 ÷ mean monthly actual 1000 = 1.1
     assert gmv_plan_factor(rows, history)["US"] == pytest.approx(1.1)
+
+
+def test_stockout_inputs_count_days_and_month_sales():
+    from kpi_lib.retro import stockout_loss
+    from kpi_lib.retro.inputs import stockout_inputs
+
+    orders = pd.DataFrame({"market": ["JP"] * 3, "sku": ["A", "A", "A"], "quantity": [2.0, 3.0, 9.0],
+                           "item_sales": [200.0, 300.0, 900.0], "item_sales_base": [10.0, 15.0, 45.0],
+                           "status": ["shipped", "shipped", "cancelled"],
+                           "order_date": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-03"])})
+    out_days = pd.DataFrame({"market": ["JP"] * 4, "sku": ["A"] * 4,
+                             "date": pd.to_datetime(["2026-10-10", "2026-10-11", "2026-10-12", "2026-09-30"])})
+    got = stockout_inputs(orders, out_days, "2026-10").iloc[0]
+    # 3 October days out of stock; 2 + 3 units sold for 10 + 15 (the cancelled line is not a sale)
+    assert (got["stockout_days"], got["units_sold"], got["sales"], got["days"]) == (3, 5.0, 25.0, 31)
+    loss = stockout_loss(stockout_inputs(orders, out_days, "2026-10")).iloc[0]
+    # run rate 5 units / (31 − 3) days; price 25 / 5 = 5; lost = 3 × 5/28 × 5
+    assert loss["lost_sales"] == pytest.approx(3 * 5 / 28 * 5)

@@ -62,3 +62,23 @@ def waterfall_effects(decomposed: pd.DataFrame, language: str = "zh") -> pd.Data
     total = decomposed[["target_sales", "traffic_effect", "conversion_effect", "price_effect", "other_effect",
                         "actual_sales"]].sum()
     return pd.DataFrame({"effect": names, "value": total.to_numpy()})
+
+
+def stockout_inputs(orders: pd.DataFrame, out_of_stock_days: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Per market × SKU of ``period``: stock-out days (from :func:`kpi_lib.metrics.stockouts.
+    stockout_days`), units sold and sales (base currency, cancelled lines excluded) and the
+    month's days — the columns :func:`kpi_lib.retro.stockout_loss` needs. Only SKUs with
+    at least one stock-out day are listed."""
+    first = pd.Timestamp(f"{period}-01")
+    days_in_month = int((first + pd.offsets.MonthEnd(0)).day)
+    out_days = out_of_stock_days[pd.to_datetime(out_of_stock_days["date"]).dt.strftime("%Y-%m") == period]
+    counted = out_days.groupby(["market", "sku"]).size().rename("stockout_days")
+    if counted.empty:
+        return pd.DataFrame(columns=["market", "sku", "stockout_days", "units_sold", "sales", "days"])
+    month = orders["order_date"].dt.strftime("%Y-%m") == period
+    sold = orders[month & (orders["status"].astype("string").str.casefold() != "cancelled").fillna(True)]
+    sales = sold["item_sales_base"] if "item_sales_base" in sold else sold["item_sales"]
+    totals = (sold.assign(_sales=sales).groupby(["market", "sku"])
+              .agg(units_sold=("quantity", "sum"), sales=("_sales", "sum")))
+    out = counted.to_frame().join(totals, how="left").fillna({"units_sold": 0.0, "sales": 0.0})
+    return out.assign(days=days_in_month).reset_index()
