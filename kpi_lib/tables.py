@@ -292,6 +292,18 @@ class Shipments(_Base):
     source_file: Series[str]
 
 
+class ManagerRatings(_Base):
+    """Each month's manager rating per employee (主管评级 template): S/A/B/C/D, with the
+    rater and a comment when given. Compared with metric scores in the monthly retro."""
+
+    person_id: Series[str]
+    month: Series[str] = pa.Field(str_matches=r"^\d{4}-\d{2}$")
+    rating: Series[str] = pa.Field(isin=["S", "A", "B", "C", "D"])
+    rater: Series[str] = pa.Field(nullable=True)
+    comment: Series[str] = pa.Field(nullable=True)
+    source_file: Series[str]
+
+
 CONTRACTS: dict[str, type[_Base]] = {
     "orders": Orders,
     "traffic": Traffic,
@@ -310,6 +322,7 @@ CONTRACTS: dict[str, type[_Base]] = {
     "reviews": Reviews,
     "listing_changes": ListingChanges,
     "shipments": Shipments,
+    "manager_ratings": ManagerRatings,
 }
 
 

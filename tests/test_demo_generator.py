@@ -30,7 +30,8 @@ from kpi_lib.errors import KpiErrors
 REPO = Path(__file__).resolve().parents[1]
 SOURCE_TYPES = {"amazon_business_report", "amazon_orders", "amazon_ads", "amazon_returns", "amazon_inventory",
                 "amazon_account_health", "shopify_orders", "tiktok_orders", "lingxing", "cs_messages", "people",
-                "ownership", "costs", "budget", "survey", "reviews", "listing_changes", "shipments"}
+                "ownership", "costs", "budget", "survey", "reviews", "listing_changes", "shipments",
+                "manager_ratings"}
 
 
 SECOND_RUN = ("import json, sys; from pathlib import Path; from kpi_lib.demo import generate_demo; "

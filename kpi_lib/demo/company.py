@@ -202,3 +202,18 @@ PILOT_LIFT = 0.08
 # Month and market where the LingXing profit report disagrees with the Business Report
 # (Amazon JP held a disbursement, LingXing counts by settlement date).
 LINGXING_CONFLICT = ("2026-09", "JP", 0.93)
+
+# -- manager ratings (主管评级), compared with the metric scores in the monthly retro -----
+GENERAL_MANAGER = "陈建国"                 # rates the team leads (no 直属上级 in the roster)
+RATING_MONTHS = ("2026-07", "2026-08", "2026-09", "2026-10")
+# Each person's usual monthly rating, in line with how their metrics score.
+USUAL_RATINGS: dict[str, str] = {
+    "P001": "A", "P002": "B", "P003": "B", "P004": "B", "P005": "A", "P006": "B", "P007": "B", "P008": "A",
+    "P009": "B", "P010": "B", "P011": "C", "P012": "B", "P013": "B", "P014": "B", "P015": "B", "P016": "B",
+}
+# Two October ratings clearly out of line with the scores (for the retro to flag):
+# (工号, 月份, 主管评级, 评语).
+RATING_MISMATCHES: tuple[tuple[str, str, str, str], ...] = (
+    ("P011", "2026-10", "A", "老员工，态度认真，辛苦了"),          # the lowest-scoring CS agent rated A
+    ("P005", "2026-10", "C", "日本断货影响大，需要改进"),          # a top scorer rated C
+)

@@ -84,6 +84,7 @@ def reviews(month: str) -> str:
 LISTING_CHANGES = "ops/Listing修改记录.xlsx"
 SHIPMENTS = "ops/FBA入仓货件.xlsx"
 ROSTER = "hr/花名册.xlsx"
+MANAGER_RATINGS = "hr/主管评级.xlsx"
 OWNERSHIP = "hr/负责范围.xlsx"
 COSTS = "finance/成本表.xlsx"
 BUDGET = "finance/2026年度预算.xlsx"

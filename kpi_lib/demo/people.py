@@ -100,3 +100,28 @@ def survey(rng: np.random.Generator) -> pd.DataFrame:
                 comment = pool[int(rng.integers(0, len(pool)))]
             rows.append([f"R{code_no:02d}", person.team, question, score, comment or None])
     return pd.DataFrame(rows, columns=SURVEY_COLUMNS)
+
+
+MANAGER_RATING_COLUMNS = ["工号", "月份", "主管评级", "评价人", "评语"]
+
+
+def _active_in(person: co.Person, month: str) -> bool:
+    period = pd.Period(month, "M")
+    return person.start <= period.end_time.date() and (person.end is None or person.end >= period.start_time.date())
+
+
+def manager_ratings() -> pd.DataFrame:
+    """主管评级: one S/A/B/C/D per employee active in the month, 2026-07 … 2026-10, by the
+    direct manager (the general manager for team leads). Mostly each person's usual rating
+    (:data:`company.USUAL_RATINGS`, in line with their metric scores), with the two ratings
+    out of line in 2026-10 of :data:`company.RATING_MISMATCHES` for the monthly retro."""
+    planted = {(pid, month): (rating, comment) for pid, month, rating, comment in co.RATING_MISMATCHES}
+    rows = []
+    for month in co.RATING_MONTHS:
+        for p in co.PEOPLE:
+            if not _active_in(p, month):
+                continue
+            rater = co.PERSON_BY_ID[p.manager].name if p.manager else co.GENERAL_MANAGER
+            rating, comment = planted.get((p.id, month), (co.USUAL_RATINGS[p.id], None))
+            rows.append([p.id, month, rating, rater, comment])
+    return pd.DataFrame(rows, columns=MANAGER_RATING_COLUMNS)

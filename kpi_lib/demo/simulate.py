@@ -50,6 +50,7 @@ class DemoData:
     reviews: pd.DataFrame          # reviews of Amazon listings with the seller's responses
     listing_changes: pd.DataFrame  # the designer's listing change log
     shipments: pd.DataFrame        # FBA inbound shipments with appointment windows
+    manager_ratings: pd.DataFrame  # 主管评级: one S/A/B/C/D per active employee per month, 2026-07..10
 
     @property
     def orders(self) -> pd.DataFrame:
@@ -83,4 +84,5 @@ def simulate(seed: int = DEFAULT_SEED) -> DemoData:
         reviews=reviews.reviews(history.orders, listings, rng_for(seed, "reviews")),
         listing_changes=listing_log.listing_changes(listings, rng_for(seed, "listing_changes")),
         shipments=inbound.shipments(history, listings, jp_delay_skus(listings), rng_for(seed, "shipments")),
+        manager_ratings=people.manager_ratings(),
     )

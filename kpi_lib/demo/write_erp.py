@@ -1,8 +1,8 @@
 """Write the Chinese-ERP side of the demo: LingXing (领星) profit and ads exports (XLSX,
 REPORT_FORMATS.md §7.1), the CS message log (a gb18030 CSV from the ERP's message
-module), and the client's own templates (roster, ownership, costs, budget, survey) in
-the agreed header spec, plus the client's current KPI scheme (现行考核方案) in the suite's
-``current_scheme_template.xlsx`` layout."""
+module), and the client's own templates (roster, ownership, costs, budget, survey,
+manager ratings) in the agreed header spec, plus the client's current KPI scheme
+(现行考核方案) in the suite's ``current_scheme_template.xlsx`` layout."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +14,7 @@ import pandas as pd
 from kpi_lib.demo import company as co
 from kpi_lib.demo import files
 from kpi_lib.demo.finance import BUDGET_COLUMNS, COST_COLUMNS, PROFIT_COLUMNS
-from kpi_lib.demo.people import OWNERSHIP_COLUMNS, ROSTER_COLUMNS, SURVEY_COLUMNS
+from kpi_lib.demo.people import MANAGER_RATING_COLUMNS, OWNERSHIP_COLUMNS, ROSTER_COLUMNS, SURVEY_COLUMNS
 from kpi_lib.demo.simulate import DemoData
 from kpi_lib.demo.xlsx import Sheet, write_xlsx
 
@@ -202,8 +202,9 @@ def current_scheme_sheets(data: DemoData) -> list[Sheet]:
 
 
 def write_templates(data: DemoData, root: Path) -> None:
-    """花名册, 负责范围, 成本表, 2026年度预算, the pilot survey and the current KPI scheme
-    (现行考核方案, in the suite's template) as XLSX (Excel dates)."""
+    """花名册, 负责范围, 成本表, 2026年度预算, the pilot survey, the current KPI scheme
+    (现行考核方案, in the suite's template) and the managers' monthly ratings (主管评级,
+    2026-07 … 2026-10, 月份 as text) as XLSX (Excel dates)."""
     write_xlsx(root / files.ROSTER, [Sheet("花名册", ROSTER_COLUMNS, _cells(data.roster, ROSTER_COLUMNS))],
                TEMPLATE_TIME, "HR")
     write_xlsx(root / files.OWNERSHIP, [Sheet("负责范围", OWNERSHIP_COLUMNS, _cells(data.ownership, OWNERSHIP_COLUMNS))],
@@ -215,6 +216,9 @@ def write_templates(data: DemoData, root: Path) -> None:
     write_xlsx(root / files.survey("2026-10"), [Sheet("调研", SURVEY_COLUMNS, _cells(data.survey, SURVEY_COLUMNS))],
                dt.datetime(2026, 10, 30, 17, 0), "HR")
     write_xlsx(root / CURRENT_SCHEME, current_scheme_sheets(data), TEMPLATE_TIME, "HR")
+    write_xlsx(root / files.MANAGER_RATINGS,
+               [Sheet("主管评级", MANAGER_RATING_COLUMNS, _cells(data.manager_ratings, MANAGER_RATING_COLUMNS))],
+               TEMPLATE_TIME, "HR")
 
 
 # -- the team's operational logs (review log, listing change log, FBA inbound shipments) --

@@ -25,6 +25,13 @@ def present(frame: pd.DataFrame, language: str = "zh", *, metric_name_language: 
         if col in out:
             out[col] = out[col].map(lambda v: "—" if pd.isna(v) else f"{v:.{decimals}%}")
     for col in out.columns:
-        if col not in set(percent) and pd.api.types.is_float_dtype(out[col]):
-            out[col] = out[col].round(decimals)
+        if col in set(percent):
+            continue
+        if pd.api.types.is_float_dtype(out[col]):
+            # Whole numbers (money in yen, counts) without decimals; others to `decimals`.
+            whole = out[col].dropna().round(6).mod(1).eq(0).all()
+            digits = 0 if whole else decimals
+            out[col] = out[col].map(lambda v: "—" if pd.isna(v) else f"{v:,.{digits}f}")
+        elif pd.api.types.is_integer_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(lambda v: f"{v:,}")
     return localized(out, language)

@@ -20,7 +20,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 
-TEMPLATE_TYPES = ("people", "ownership", "costs", "budget", "survey", "reviews", "listing_changes", "shipments")
+TEMPLATE_TYPES = ("people", "ownership", "costs", "budget", "survey", "reviews", "listing_changes", "shipments",
+                  "manager_ratings")
 TEMPLATE_DIR = Path(__file__).resolve().parent
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
