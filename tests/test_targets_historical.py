@@ -9,7 +9,8 @@ import pytest
 from kpi_lib.config.models import Scoring
 from kpi_lib.engine.attribution import prepare_rules
 from kpi_lib.metrics import facts as fx
-from kpi_lib.targets.historical import basis_months, curve_bounds, good_direction, historical_targets
+from kpi_lib.targets.historical import basis_months, historical_targets
+from kpi_lib.targets.levels import curve_levels, good_direction
 
 T = pd.Timestamp
 
@@ -108,5 +109,5 @@ def test_good_direction_and_curve_bounds_helpers():
     assert good_direction([100.0, 0.2, -100.0], [1.1, 1.1, 1.1], ["higher", "lower", "higher"]).tolist() == \
         pytest.approx([110.0, 0.2 / 1.1, -90.0])                 # a planned loss shrinks by 10 %
     curve = Scoring(threshold=0.9, cap=1.1).curve_for("gmv")
-    thr, top = curve_bounds([200.0, -100.0], ["higher", "higher"], curve)
+    thr, top = curve_levels([200.0, -100.0], ["higher", "higher"], curve)
     assert thr.tolist() == pytest.approx([180.0, -110.0]) and top.tolist() == pytest.approx([220.0, -90.0])

@@ -1,5 +1,5 @@
-"""Targets per person × metric × month. Only the historical method for now
-(:mod:`kpi_lib.targets.historical`); budget decomposition and benchmarks come later."""
+"""Targets per person × metric × month: historical, budget decomposition and benchmark
+methods, levels and tiers, calibration, versions, change notices and the tuning panel."""
 
 # Modules of the target stage (one concept each; none imported here):
 #   historical     — historical method (trailing mean / same month last year × growth)

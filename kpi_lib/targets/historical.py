@@ -41,6 +41,7 @@ from kpi_lib.metrics.compute import (COMPONENTS, complete_sums, facts_needed, fo
                                      month_window, rows_in_window, sum_contributions)
 from kpi_lib.metrics.facts import FactTable
 from kpi_lib.metrics.registry import metrics
+from kpi_lib.targets.levels import curve_levels, good_direction
 
 COLUMNS = ["person_id", "market", "metric_id", "month", "threshold", "target", "stretch", "method",
            "basis_months", "n_months", "history_value", "history_numerator", "history_denominator",
@@ -59,27 +60,6 @@ def basis_months(period: str, basis: str = "trailing", months: int = 3) -> list[
     if months < 1:
         raise KpiError("the trailing window needs at least one month", key="months", found=months)
     return [str(p - k) for k in range(1, months + 1)]
-
-
-def good_direction(value, factor, direction):
-    """``value`` moved by ``factor`` in the metric's good direction (vectorised)."""
-    v, k = np.asarray(value, dtype=float), np.asarray(factor, dtype=float)
-    d = np.asarray(direction, dtype=object)
-    higher = np.where(v >= 0, v * k, v + np.abs(v) * (k - 1.0))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lower = v / k
-    return np.where(d == "higher", higher, np.where(d == "lower", lower, np.nan))
-
-
-def curve_bounds(target, direction, curve: PayoutCurve):
-    """(threshold, stretch): the actuals at the curve's threshold and cap attainment."""
-    t = np.asarray(target, dtype=float)
-    d = np.asarray(direction, dtype=object)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        thr = np.where(d == "higher", t + (curve.threshold - 1.0) * np.abs(t),
-                       np.where((d == "lower") & (curve.threshold > 0), t / curve.threshold, np.nan))
-        top = np.where(d == "higher", t + (curve.cap - 1.0) * np.abs(t), np.where(d == "lower", t / curve.cap, np.nan))
-    return thr, top
 
 
 def history_values(facts: Mapping[str, FactTable], rules: pd.DataFrame, role: str, period: str,
@@ -170,7 +150,7 @@ def historical_targets(plan: pd.DataFrame, facts: Mapping[str, FactTable], rules
                 target = float(good_direction([value], [(1.0 + g) * tier], [metric.direction])[0])
                 if not np.isfinite(target):
                     target = np.nan
-                thr, top = (float(x[0]) for x in curve_bounds([target], [metric.direction],
+                thr, top = (float(x[0]) for x in curve_levels([target], [metric.direction],
                                                                 scoring.curve_for(r.metric_id)))
                 method = "historical: " + ("same month last year" if basis == "last_year"
                                            else f"trailing {months}-month mean")
