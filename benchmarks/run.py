@@ -11,7 +11,7 @@ OUT = HERE.parent / "outputs" / "bench"
 
 def main() -> int:
     code = 0
-    for script in ["bench_ingest.py", "bench_scorecard.py"]:
+    for script in ["bench_ingest.py", "bench_scorecard.py", "bench_panel.py", "bench_batch.py"]:
         print(f"== {script}", flush=True)
         code |= subprocess.call([sys.executable, str(HERE / script), "--out", str(OUT)])
     return code
