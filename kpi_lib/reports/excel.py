@@ -16,8 +16,6 @@ atomically: a temp file beside the target, then a rename.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -27,9 +25,9 @@ from kpi_lib.reports.labels import (column_label, level_label, metric_label, met
                                     rtext)
 from kpi_lib.reports.pdf import write_atomically
 from kpi_lib.reports.textwidth import display_width
+from kpi_lib.xlsxfile import workbook_bytes as reproducible_bytes
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 HEADER_FILL = "FF1F4E79"
 RED, AMBER, GREEN = "FFF8D7D5", "FFFDEBC8", "FFD9EFD9"
 RED_FONT, AMBER_FONT, GREEN_FONT = "FF9C1C16", "FF8A5A00", "FF1E6B25"
@@ -179,21 +177,8 @@ def build_workbook(summary: pd.DataFrame, detail: pd.DataFrame, language: str = 
 
 
 def workbook_bytes(wb) -> bytes:
-    """The .xlsx bytes with fixed timestamps (openpyxl's own save stamps "now" into the core
-    properties and every zip entry)."""
-    from openpyxl.writer.excel import ExcelWriter
-
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).write_data()
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    """The .xlsx bytes with fixed timestamps (see :mod:`kpi_lib.xlsxfile`)."""
+    return reproducible_bytes(wb, FIXED_TIME)
 
 
 def write_scorecards_xlsx(summary: pd.DataFrame, detail: pd.DataFrame, path: Path, language: str = "zh", *,

@@ -11,23 +11,20 @@ Run ``python -m kpi_lib.templates.build_templates [OUT_DIR]``.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 import sys
-import zipfile
 from pathlib import Path
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from kpi_lib.xlsxfile import workbook_bytes
+
 TEMPLATE_TYPES = ("people", "ownership", "costs", "budget", "survey", "reviews", "listing_changes", "shipments",
                   "manager_ratings")
 TEMPLATE_DIR = Path(__file__).resolve().parent
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 INSTRUCTIONS_SHEET = "说明"
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 
 def template_spec(type_id: str) -> dict:
@@ -86,22 +83,7 @@ def build_workbook(spec: dict) -> openpyxl.Workbook:
 
 def save_deterministic(wb: openpyxl.Workbook, path: Path) -> None:
     """Save ``wb`` so the same content always gives the same bytes (fixed zip metadata)."""
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    buffer.seek(0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            data = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                # openpyxl stamps "modified" with the time of saving, whatever was set.
-                data = _MODIFIED.sub(rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
-            dst.writestr(info, data)
-    Path(path).write_bytes(out.getvalue())
+    Path(path).write_bytes(workbook_bytes(wb, FIXED_TIME))
 
 
 def build_all(out_dir: Path = TEMPLATE_DIR) -> list[Path]:
