@@ -27,13 +27,13 @@ import json
 import os
 import re
 import time
-import uuid
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
+from kpi_lib.atomic import write_bytes
 from kpi_lib.errors import KpiError
 
 BASELINE_COLUMNS = ["person_id", "role", "market", "month", "metric_id", "value", "numerator", "denominator"]
@@ -79,31 +79,13 @@ def _read_index(store: Path) -> dict:
 
 
 def _write_atomic(path: Path, data: bytes, *, overwrite: bool) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder. Without
-    ``overwrite`` an existing ``path`` is an error (a hard link never replaces a file)."""
-    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex}")
-    with open(tmp, "xb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    """Write ``data`` to ``path`` atomically; without ``overwrite`` an existing version file
+    is an error (baselines are append-only)."""
     try:
-        if overwrite:
-            os.replace(tmp, path)
-            return
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            raise KpiError("a baseline version with this number already exists", file=path,
-                           fix="baselines are append-only: freeze a new version instead") from None
-        except OSError:
-            # A file system without hard links: check, then rename (same folder, atomic).
-            if path.exists():
-                raise KpiError("a baseline version with this number already exists", file=path,
-                               fix="baselines are append-only: freeze a new version instead") from None
-            os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        write_bytes(path, data, overwrite=overwrite)
+    except FileExistsError:
+        raise KpiError("a baseline version with this number already exists", file=path,
+                       fix="baselines are append-only: freeze a new version instead") from None
 
 
 @contextlib.contextmanager

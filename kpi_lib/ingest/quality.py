@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from kpi_lib.fx import row_months
 from kpi_lib.ingest.pipeline import IngestResult
 
 # Which column dates each table's rows, for coverage.
@@ -82,13 +83,8 @@ class QualityReport:
                 "suspects": [s.as_dict() for s in self.suspects]}
 
 
-def months_of(frame: pd.DataFrame, column: str) -> pd.Series:
-    col = frame[column]
-    if pd.api.types.is_datetime64_any_dtype(col):
-        if isinstance(col.dtype, pd.DatetimeTZDtype):
-            col = col.dt.tz_convert(None)
-        return col.dt.strftime("%Y-%m")
-    return col.astype("string").str.slice(0, 7)
+# One definition of "the month of a row" for FX and for coverage.
+months_of = row_months
 
 
 def coverage(tables: dict[str, pd.DataFrame]) -> list[Coverage]:

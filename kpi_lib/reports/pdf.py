@@ -12,9 +12,9 @@ static images and tables are HTML.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from pathlib import Path
+
+from kpi_lib.atomic import write_with
 
 
 def offline_fetcher():
@@ -34,27 +34,8 @@ def render_document(html: str, *, base_url: str | Path | None = None):
                 url_fetcher=offline_fetcher()).render()
 
 
-def write_atomically(target: Path, write) -> Path:
-    """Call ``write(temp_path)`` for a temp file beside ``target``, then rename it into place:
-    a reader never sees a half-written file, and a failure leaves no file behind."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(temp))
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; published files are readable
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+# Kept under its old name for the report writers.
+write_atomically = write_with
 
 
 def write_pdf(html: str, target: Path, *, base_url: str | Path | None = None) -> Path:

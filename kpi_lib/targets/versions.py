@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpi_lib.atomic import write_bytes
 from kpi_lib.errors import KpiError
 
 INDEX = "index.json"
@@ -86,39 +87,16 @@ def _read_index(store: Path) -> list[dict]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_bytes(path, data)
 
 
 def _write_new(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` only if nothing is there (never overwrite)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)  # atomic, and fails if the name is taken
-        except FileExistsError:
-            raise KpiError(f"{path.name} already exists: versions are never overwritten", file=path,
-                           fix="the index and the files disagree; check the store before saving again") from None
-        except OSError:  # a filesystem without hard links
-            if path.exists():
-                raise KpiError(f"{path.name} already exists: versions are never overwritten", file=path) from None
-            os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        write_bytes(path, data, overwrite=False)
+    except FileExistsError:
+        raise KpiError(f"{path.name} already exists: versions are never overwritten", file=path,
+                       fix="the index and the files disagree; check the store before saving again") from None
 
 
 class _Lock:
