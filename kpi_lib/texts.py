@@ -36,13 +36,13 @@ def text(key: str, language: str = "zh", **values: object) -> str:
     return template.format(**values) if values else template
 
 
-def md(key: str, language: str = "zh", **values: object):
-    """Display the text as Markdown in a notebook (and return it for tests)."""
+def md(key: str, language: str = "zh", **values: object) -> None:
+    """Display the text as Markdown in a notebook. Returns nothing, so a cell ending with
+    ``md(...)`` does not print the text a second time as its value (use :func:`text` to
+    get the string)."""
     from IPython.display import Markdown, display
 
-    content = text(key, language, **values)
-    display(Markdown(content))
-    return content
+    display(Markdown(text(key, language, **values)))
 
 
 def label(name: str, language: str = "zh") -> str:
