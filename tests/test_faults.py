@@ -146,6 +146,8 @@ def test_failed_runs_are_kept_beside_with_their_cause_and_never_published(scenar
         kept = failed[client]["manifest"]
         assert kept["status"] == "failed" and cause in kept["error"], kept["error"]
         assert "05_monthly_retro.ipynb" in failed[client]["files"]
+        # The kernel's own stderr went to a log kept with the failure, not to the terminal.
+        assert "kernel.log" in failed[client]["files"]
     # The half-written PDF of the failed export went with the failed run, never to a published folder.
     assert "05_monthly_retro.pdf" not in failed["d"]["files"] and scenario.runs["A"]["states"]["d"] == "absent"
 
@@ -176,6 +178,7 @@ def test_a_rerun_completes_the_rest(scenario):
     assert run["states"] == dict.fromkeys(CLIENTS, "complete")
     assert not run["leftovers"]
     for client in CLIENTS:
-        assert {p.name for p in scenario.folder(client).iterdir()} >= PUBLISHED_FILES
+        published = {p.name for p in scenario.folder(client).iterdir()}
+        assert published >= PUBLISHED_FILES and "kernel.log" not in published
         # A stale failure is not left beside a good publication.
         assert not (scenario.out / client / PERIOD / "retro.failed").exists()

@@ -18,13 +18,11 @@ from kpi_lib import __version__
 from kpi_lib.errors import ConfigError, KpiError, StageError, did_you_mean
 from kpi_lib.record import load_results
 from kpi_lib.runner import publish as pub
+from kpi_lib.runner.kernel import KERNEL_LOG_NAME, kernel_manager_logging_to
 from kpi_lib.runner.stages import STAGE_NAMES, notebook_for
 
 PERIOD_FORMAT = "YYYY-MM"
 DEFAULT_TIMEOUT = 900
-# The kernel's own log is not for consultants: when a timed-out or interrupted cell's kernel
-# is shut down it logs a traceback of its closed sockets (the cause is reported by the run).
-KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=CRITICAL",)
 
 
 @dataclass
@@ -142,7 +140,8 @@ def run_stage(config_path: Path, stage: str, period: str, *, outputs: Path | Non
             try:
                 pm.execute_notebook(str(notebook), str(executed), parameters=params, kernel_name="python3",
                                     cwd=str(notebook.parent), progress_bar=False, execution_timeout=timeout,
-                                    start_timeout=120, extra_arguments=list(KERNEL_ARGUMENTS))
+                                    start_timeout=120,
+                                    kernel_manager_class=kernel_manager_logging_to(work / KERNEL_LOG_NAME))
             except pm.PapermillExecutionError as exc:
                 raise StageError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
                                  client=config.client_id, file=executed,
@@ -165,6 +164,8 @@ def run_stage(config_path: Path, stage: str, period: str, *, outputs: Path | Non
                 timings["export"] = time.perf_counter() - t1
                 outcome.outputs = {k: v.name for k, v in written.items()}
             _write_manifest(work, config, config_path, stage, period, timings, status="ok")
+            # The kernel's log only matters when something failed; a report folder stays clean.
+            (work / KERNEL_LOG_NAME).unlink(missing_ok=True)
             pub.publish(work, folder)
             pub.discard_failed(folder)
             outcome.status = "ok"
