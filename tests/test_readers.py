@@ -72,3 +72,67 @@ def test_truncated_last_row_is_an_error_naming_the_row(tmp_path):
 def test_unknown_header_gives_none(tmp_path):
     p = _write(tmp_path / "x.csv", "foo,bar\n1,2\n", "utf-8")
     assert rt.sniff_text(p, [SIG]) is None
+
+
+# -- the pyarrow fast path reads exactly what pandas' parser reads ---------------------------
+def _text_exports():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    files = sorted(p for p in (root / "fixtures").rglob("*") if p.suffix.lower() in {".csv", ".txt", ".tsv"})
+    files += sorted((root / "badinput").rglob("*.csv")) + sorted((root / "badinput").rglob("*.txt"))
+    return files
+
+
+def _sniff_any(path):
+    """The first adapter layout whose header the file matches, with the quoting it reads with."""
+    import csv
+
+    from kpi_lib.sources.base import adapter_types, get_adapter
+
+    for adapter in map(get_adapter, adapter_types()):
+        sigs = [lay.signature for lay in adapter.layouts.values()]
+        sniffed = rt.sniff_text(path, sigs, encodings=adapter.encodings) if sigs else None
+        if sniffed is not None:
+            unquoted = (adapter.unquoted_tsv and sniffed.delimiter == "\t"
+                        and '"' not in sniffed.lines[sniffed.header_index])
+            return sniffed, csv.QUOTE_NONE if unquoted else csv.QUOTE_MINIMAL
+    return None
+
+
+def test_fast_and_reference_readers_agree_on_every_text_fixture():
+    import pandas as pd
+
+    compared = fell_back = 0
+    for path in _text_exports():
+        hit = _sniff_any(path)
+        if hit is None:
+            continue
+        sniffed, quoting = hit
+        fast = rt._read_with_pyarrow(path, sniffed, quoting=quoting)
+        try:
+            reference = rt._read_with_pandas(path, sniffed, quoting=quoting)
+        except SourceError:
+            assert fast is None, f"{path}: pyarrow read a file pandas refuses"
+            continue
+        if fast is None:
+            fell_back += 1
+            continue
+        pd.testing.assert_frame_equal(fast, reference, obj=str(path))
+        compared += 1
+    assert compared >= 25, (compared, fell_back)
+
+
+@pytest.mark.parametrize("body, reads_fast", [
+    ("a\tb\n1\t2\n", True),
+    ("a\tb\n1\t2\t3\n", False),          # a row with more cells than the header
+    ("a\tb\n1\n", False),                # a ragged row: pandas pads it (and may call it cut off)
+    ("a\ta\n1\t2\n", False),             # a repeated header name: pandas renames it a.1
+])
+def test_fast_reader_leaves_irregular_files_to_pandas(tmp_path, body, reads_fast):
+    import csv
+
+    path = tmp_path / "x.txt"
+    path.write_text(body, encoding="utf-8")
+    sniffed = rt.Sniffed("utf-8", "\t", 0, 0, body.splitlines())
+    assert (rt._read_with_pyarrow(path, sniffed, quoting=csv.QUOTE_NONE) is not None) is reads_fast

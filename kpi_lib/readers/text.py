@@ -201,7 +201,63 @@ def read_text_table(path: Path, sniffed: Sniffed, *, quoting: int = csv.QUOTE_MI
     ``quoting=csv.QUOTE_NONE`` reads every ``"`` literally: right for Amazon's unquoted
     tab-separated flat files, where a title or buyer comment starting with ``"`` would
     otherwise swallow the rows after it.
+
+    Well-formed files go through pyarrow's multi-threaded reader; anything it refuses
+    (ragged or cut rows, quoted line breaks, bad bytes, duplicate or blank header names)
+    is read again by pandas' C parser, whose result and error messages are the reference.
+    Both give the same table for a file both accept (tests/test_readers.py checks).
     """
+    frame = _read_with_pyarrow(path, sniffed, quoting=quoting)
+    if frame is None:
+        frame = _read_with_pandas(path, sniffed, quoting=quoting)
+    _check_last_row(path, frame, sniffed)
+    return RawTable(path=path, frame=frame, encoding=sniffed.encoding,
+                    header_row=sniffed.header_index + 1, delimiter=sniffed.delimiter,
+                    preamble=sniffed.lines[: sniffed.header_index])
+
+
+def header_cells(sniffed: Sniffed, *, quoting: int = csv.QUOTE_MINIMAL) -> list[str]:
+    """The header row's cells as the file spells them."""
+    line = sniffed.lines[sniffed.header_index]
+    if quoting == csv.QUOTE_NONE:
+        return line.split(sniffed.delimiter)
+    return _cells(line, sniffed.delimiter)
+
+
+def _read_with_pyarrow(path: Path, sniffed: Sniffed, *, quoting: int) -> pd.DataFrame | None:
+    """The file read by pyarrow, or None where pandas' parser must decide."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = header_cells(sniffed, quoting=quoting)
+    # pandas renames blank and repeated header cells ("Unnamed: 3", "sku.1"); leave those to it.
+    if any(not n for n in names) or len(set(names)) != len(names):
+        return None
+    encoding = "utf8" if sniffed.encoding.lower().replace("_", "-") == "utf-8" else sniffed.encoding
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(skip_rows=sniffed.header_index + 1, column_names=names,
+                                           encoding=encoding),
+            parse_options=pacsv.ParseOptions(delimiter=sniffed.delimiter,
+                                             quote_char=False if quoting == csv.QUOTE_NONE else '"',
+                                             double_quote=True, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 null_values=[""], strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=True),
+        )
+    except Exception:  # pyarrow refuses (ArrowInvalid, decode errors...): pandas reads or explains
+        return None
+    return table.to_pandas(types_mapper=_as_string_dtype)
+
+
+def _as_string_dtype(arrow_type) -> pd.StringDtype | None:
+    import pyarrow as pa
+
+    return pd.StringDtype() if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type) else None
+
+
+def _read_with_pandas(path: Path, sniffed: Sniffed, *, quoting: int) -> pd.DataFrame:
     try:
         frame = pd.read_csv(
             path,
@@ -228,11 +284,7 @@ def read_text_table(path: Path, sniffed: Sniffed, *, quoting: int = csv.QUOTE_MI
             expected="one row per line with the same columns as the header",
             fix="the file may be truncated or still being written; download it again",
         ) from None
-    frame = frame.astype("string")
-    _check_last_row(path, frame, sniffed)
-    return RawTable(path=path, frame=frame, encoding=sniffed.encoding,
-                    header_row=sniffed.header_index + 1, delimiter=sniffed.delimiter,
-                    preamble=sniffed.lines[: sniffed.header_index])
+    return frame.astype("string")
 
 
 def _check_last_row(path: Path, frame: pd.DataFrame, sniffed: Sniffed) -> None:
