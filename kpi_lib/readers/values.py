@@ -28,6 +28,8 @@ _CURRENCY_TOKENS = r"(?:US\$|MX\$|CA\$|AU\$|JP¥|CN¥|RMB|USD|JPY|CNY|MXN|CAD|EU
 _CURRENCY_RE = _CURRENCY_TOKENS
 _EXCEL_FORMULA_RE = r'^="(.*)"$'
 _NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+# ASCII digits only: what a float cast accepts as is (Python's \d also matches full-width ones).
+_PLAIN_NUMBER_RE = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 def by_unique(values: pd.Series, transform) -> pd.Series:
@@ -53,7 +55,12 @@ def clean_text(values: pd.Series) -> pd.Series:
     if wide.any():
         s = s.copy()
         s[wide] = by_unique(s[wide], lambda u: u.map(lambda v: unicodedata.normalize("NFKC", v)))
-    s = s.str.strip().str.replace(_EXCEL_FORMULA_RE, r"\1", regex=True)
+    s = s.str.strip()
+    # The ="..." unwrap runs per cell in Python (a back-reference), so only where it applies.
+    formula = s.str.startswith('="').fillna(False).astype(bool)
+    if formula.any():
+        s = s.copy()
+        s[formula] = s[formula].str.replace(_EXCEL_FORMULA_RE, r"\1", regex=True)
     s = s.str.strip("\t '\"")
     return s.astype("string")
 
@@ -87,10 +94,19 @@ def parse_number(values: pd.Series) -> pd.Series:
         return values.astype("float64")  # already numbers (JSON reports, typed Excel cells)
     if values.dtype == object and values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).all():
         return pd.to_numeric(values, errors="coerce").astype("float64")
-    text, negative = _number_text(values)
-    out = pd.to_numeric(text.where(text.str.match(_NUMBER_RE).fillna(False).astype(bool)), errors="coerce")
-    out = out.astype("float64")
-    out[negative.to_numpy()] = -out[negative.to_numpy()]
+    values = values.astype("string")
+    # Most cells of a large export are already plain numbers ("1234.5"): those convert in
+    # one vectorised cast; only the rest ($, ￥, commas, brackets, markers) are cleaned.
+    plain = values.str.match(_PLAIN_NUMBER_RE).fillna(False).to_numpy(dtype=bool)
+    out = pd.Series(np.nan, index=values.index, dtype="float64")
+    if plain.any():
+        out[plain] = values[plain].astype("float64[pyarrow]").to_numpy(dtype="float64", na_value=np.nan)
+    rest = ~plain & values.notna().to_numpy()
+    if rest.any():
+        text, negative = _number_text(values[rest])
+        parsed = pd.to_numeric(text.where(text.str.match(_NUMBER_RE).fillna(False).astype(bool)), errors="coerce")
+        parsed = parsed.astype("float64").to_numpy()
+        out[rest] = np.where(negative.to_numpy(), -parsed, parsed)
     return out
 
 
@@ -111,9 +127,12 @@ def parse_percent(values: pd.Series, *, bare: str = "percent") -> pd.Series:
 
 def unparseable(raw: pd.Series, parsed: pd.Series) -> pd.Series:
     """Mask of cells that hold a value but did not parse (not blanks or markers)."""
-    text = clean_text(raw)
-    present = text.notna() & ~text.isin(MISSING_MARKERS)
-    return present & parsed.isna()
+    suspect = (parsed.isna() & raw.notna()).to_numpy(dtype=bool)
+    out = pd.Series(False, index=raw.index)
+    if suspect.any():  # only cells that are present but gave no value need a closer look
+        text = clean_text(raw[suspect])
+        out[suspect] = (text.notna() & ~text.isin(MISSING_MARKERS)).to_numpy(dtype=bool)
+    return out
 
 
 def currency_in(values: pd.Series) -> pd.Series:
@@ -135,6 +154,8 @@ TZ_ABBREVIATIONS = {"PDT": "-07:00", "PST": "-08:00", "JST": "+09:00", "UTC": "+
                     "EDT": "-04:00", "EST": "-05:00", "CDT": "-05:00", "CST": "-06:00", "MDT": "-06:00",
                     "MST": "-07:00"}
 _TZ_ABBR_RE = r"\s+(" + "|".join(TZ_ABBREVIATIONS) + r")$"
+# The same test without \s or a group, so pyarrow (RE2) runs it instead of Python's re.
+_TZ_ABBR_PRESENT = r"[ \t]+(?:" + "|".join(TZ_ABBREVIATIONS) + r")$"
 
 
 def parse_datetime(values: pd.Series, *, formats: Sequence[str] | None = None,
@@ -148,9 +169,13 @@ def parse_datetime(values: pd.Series, *, formats: Sequence[str] | None = None,
     """
     text = clean_text(values)
     text = text.mask(text.isin(MISSING_MARKERS))
-    abbr = text.str.extract(_TZ_ABBR_RE, expand=False)
-    text = text.str.replace(_TZ_ABBR_RE, "", regex=True)
-    offset = abbr.map(TZ_ABBREVIATIONS.get, na_action="ignore")
+    # Extracting the abbreviation runs per cell in Python, so only where there is one.
+    offset = pd.Series(pd.NA, index=values.index, dtype="object")
+    has_abbr = text.str.contains(_TZ_ABBR_PRESENT, regex=True).fillna(False).to_numpy(dtype=bool)
+    if has_abbr.any():
+        offset[has_abbr] = text[has_abbr].str.extract(_TZ_ABBR_RE, expand=False).map(TZ_ABBREVIATIONS.get)
+        text = text.copy()
+        text[has_abbr] = text[has_abbr].str.replace(_TZ_ABBR_RE, "", regex=True)
     explicit = text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).fillna(False).astype(bool)
     result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     remaining = text.notna()

@@ -69,9 +69,14 @@ def market_of(ctx: SourceContext, path: Path, hints: Iterable[str | None] = ()) 
 
 def market_in(values: pd.Series, mapping: Mapping[str, str]) -> str | None:
     """The most common market a column's values name (``Amazon.co.jp`` → JP), if any."""
-    mapped = rv.clean_text(values).str.lower().map(
-        {k.lower(): v for k, v in mapping.items()}, na_action="ignore").dropna()
-    return None if mapped.empty else str(mapped.mode().iloc[0])
+    counts = values.value_counts()  # distinct values with their row counts: cheap on large files
+    names = rv.clean_text(pd.Series(counts.index, dtype="string")).str.lower()
+    markets = names.map({k.lower(): v for k, v in mapping.items()}, na_action="ignore")
+    per_market = pd.Series(counts.to_numpy(), index=markets.to_numpy()).groupby(level=0, dropna=True).sum()
+    if per_market.empty:
+        return None
+    # The most common market; ties go to the alphabetically first, as Series.mode did.
+    return str(per_market[per_market == per_market.max()].sort_index().index[0])
 
 
 def store_of(ctx: SourceContext, market: str) -> str:
