@@ -195,7 +195,8 @@ def decodes_as(path: Path, encodings: Sequence[str] = DEFAULT_ENCODINGS) -> list
     return [e for e in encodings if _decode_prefix(data, e) is not None]
 
 
-def read_text_table(path: Path, sniffed: Sniffed, *, quoting: int = csv.QUOTE_MINIMAL) -> RawTable:
+def read_text_table(path: Path, sniffed: Sniffed, *, quoting: int = csv.QUOTE_MINIMAL,
+                    keep: Iterable[str] | None = None) -> RawTable:
     """Read a delimited file from its header row on, every cell as a string.
 
     ``quoting=csv.QUOTE_NONE`` reads every ``"`` literally: right for Amazon's unquoted
@@ -206,11 +207,26 @@ def read_text_table(path: Path, sniffed: Sniffed, *, quoting: int = csv.QUOTE_MI
     (ragged or cut rows, quoted line breaks, bad bytes, duplicate or blank header names)
     is read again by pandas' C parser, whose result and error messages are the reference.
     Both give the same table for a file both accept (tests/test_readers.py checks).
+
+    ``keep`` names the header cells to keep (default: all). The others are dropped right
+    after reading, so columns nobody reads (buyer addresses, product titles) never become
+    pandas data; the truncation check still sees every column of the last row.
     """
-    frame = _read_with_pyarrow(path, sniffed, quoting=quoting)
-    if frame is None:
+    table = _read_with_pyarrow(path, sniffed, quoting=quoting)
+    if table is None:
         frame = _read_with_pandas(path, sniffed, quoting=quoting)
-    _check_last_row(path, frame, sniffed)
+        _check_last_row(path, frame.iloc[-1:], len(frame), sniffed)
+    else:
+        _check_last_row(path, _to_frame(table.slice(max(table.num_rows - 1, 0))), table.num_rows, sniffed)
+        frame = None
+    if keep is not None:
+        wanted = set(keep)
+        if frame is None:
+            table = table.select([i for i, name in enumerate(table.column_names) if name in wanted])
+        else:
+            frame = frame[[c for c in frame.columns if c in wanted]]
+    if frame is None:
+        frame = _to_frame(table)
     return RawTable(path=path, frame=frame, encoding=sniffed.encoding,
                     header_row=sniffed.header_index + 1, delimiter=sniffed.delimiter,
                     preamble=sniffed.lines[: sniffed.header_index])
@@ -224,8 +240,8 @@ def header_cells(sniffed: Sniffed, *, quoting: int = csv.QUOTE_MINIMAL) -> list[
     return _cells(line, sniffed.delimiter)
 
 
-def _read_with_pyarrow(path: Path, sniffed: Sniffed, *, quoting: int) -> pd.DataFrame | None:
-    """The file read by pyarrow, or None where pandas' parser must decide."""
+def _read_with_pyarrow(path: Path, sniffed: Sniffed, *, quoting: int):
+    """The file as a pyarrow Table of strings, or None where pandas' parser must decide."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -248,6 +264,10 @@ def _read_with_pyarrow(path: Path, sniffed: Sniffed, *, quoting: int) -> pd.Data
         )
     except Exception:  # pyarrow refuses (ArrowInvalid, decode errors...): pandas reads or explains
         return None
+    return table
+
+
+def _to_frame(table) -> pd.DataFrame:
     return table.to_pandas(types_mapper=_as_string_dtype)
 
 
@@ -287,9 +307,13 @@ def _read_with_pandas(path: Path, sniffed: Sniffed, *, quoting: int) -> pd.DataF
     return frame.astype("string")
 
 
-def _check_last_row(path: Path, frame: pd.DataFrame, sniffed: Sniffed) -> None:
-    """A last row with missing trailing cells and no final newline was cut off in transfer."""
-    if frame.empty:
+def _check_last_row(path: Path, last_rows: pd.DataFrame, rows: int, sniffed: Sniffed) -> None:
+    """A last row with missing trailing cells and no final newline was cut off in transfer.
+
+    ``last_rows`` holds the last data row (or nothing), with every column; ``rows`` counts
+    the data rows.
+    """
+    if last_rows.empty:
         return
     with open(path, "rb") as fh:
         bom = fh.read(2)
@@ -302,14 +326,14 @@ def _check_last_row(path: Path, frame: pd.DataFrame, sniffed: Sniffed) -> None:
         if sniffed.encoding.lower().replace("_", "-").startswith("utf-16") else "latin-1"
     if tail.endswith("\n".encode(codec)) or tail.endswith("\r".encode(codec)):
         return
-    last = frame.iloc[-1]
+    last = last_rows.iloc[-1]
     present = int(last.notna().sum())
-    if present < len(frame.columns) and last.iloc[-1:].isna().all() and last.iloc[:1].notna().all():
+    if present < len(last_rows.columns) and last.iloc[-1:].isna().all() and last.iloc[:1].notna().all():
         # Trailing empty cells are legal (Amazon flat files end rows with empty fields),
         # so only flag a row that also lacks the final newline.
-        row = sniffed.header_index + 1 + len(frame)
+        row = sniffed.header_index + 1 + rows
         raise SourceError(
-            f"the last row is cut short: {present} of {len(frame.columns)} columns and no line end",
+            f"the last row is cut short: {present} of {len(last_rows.columns)} columns and no line end",
             file=path, row=row, expected="a complete last row ending with a newline",
             fix="the file is truncated or still being written; wait for the download to finish or download it again",
         )

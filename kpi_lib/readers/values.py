@@ -27,6 +27,9 @@ _CURRENCY_TOKENS = r"(?:US\$|MX\$|CA\$|AU\$|JP¥|CN¥|RMB|USD|JPY|CNY|MXN|CAD|EU
 # compiled patterns force a Python call per cell.
 _CURRENCY_RE = _CURRENCY_TOKENS
 _EXCEL_FORMULA_RE = r'^="(.*)"$'
+# A cell clean_text would change: anything but printable ASCII, or a space, quote or "="
+# at its start or a space or quote at its end.
+_NEEDS_CLEANING = r"[^\x20-\x7e]|^[ '\"=]|[ '\"]$"
 _NUMBER_RE = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
 # ASCII digits only: what a float cast accepts as is (Python's \d also matches full-width ones).
 _PLAIN_NUMBER_RE = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
@@ -50,7 +53,18 @@ def clean_text(values: pd.Series) -> pd.Series:
     ASCII ones, which is what every later rule expects.
     """
     s = values.astype("string")
-    # NFKC is a Python-level loop: only non-ASCII cells need it (most cells are ASCII).
+    # Most cells of a large export are printable ASCII with nothing around them; one
+    # vectorised test finds the few that need cleaning, and only those are touched.
+    needs = s.str.contains(_NEEDS_CLEANING, regex=True).fillna(False).to_numpy(dtype=bool)
+    if not needs.any():
+        return s
+    out = s.copy()
+    out[needs] = _clean_cells(s[needs])
+    return out
+
+
+def _clean_cells(s: pd.Series) -> pd.Series:
+    # NFKC is a Python-level loop: only non-ASCII cells need it.
     wide = s.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
     if wide.any():
         s = s.copy()
@@ -61,8 +75,7 @@ def clean_text(values: pd.Series) -> pd.Series:
     if formula.any():
         s = s.copy()
         s[formula] = s[formula].str.replace(_EXCEL_FORMULA_RE, r"\1", regex=True)
-    s = s.str.strip("\t '\"")
-    return s.astype("string")
+    return s.str.strip("\t '\"").astype("string")
 
 
 def clean_id(values: pd.Series) -> pd.Series:
@@ -176,9 +189,11 @@ def parse_datetime(values: pd.Series, *, formats: Sequence[str] | None = None,
         offset[has_abbr] = text[has_abbr].str.extract(_TZ_ABBR_RE, expand=False).map(TZ_ABBREVIATIONS.get)
         text = text.copy()
         text[has_abbr] = text[has_abbr].str.replace(_TZ_ABBR_RE, "", regex=True)
-    explicit = text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).fillna(False).astype(bool)
-    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
-    remaining = text.notna()
+    explicit = text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).fillna(False).to_numpy(dtype=bool)
+    # UTC instants as naive datetime64[ns], filled by position (label-based assignment is
+    # slow on a million rows); NaT where nothing parsed yet.
+    result = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    remaining = text.notna().to_numpy(dtype=bool)
     for fmt in (list(formats) if formats else [None]):
         if not remaining.any():
             break
@@ -186,8 +201,7 @@ def parse_datetime(values: pd.Series, *, formats: Sequence[str] | None = None,
         aware = remaining & explicit
         if aware.any():
             parsed = pd.to_datetime(text[aware], errors="coerce", format=fmt_arg, utc=True)
-            ok = parsed.notna()
-            result.loc[ok[ok].index] = parsed[ok]
+            _fill(result, aware, parsed)
         naive = remaining & ~explicit
         if naive.any():
             parsed = pd.to_datetime(text[naive], errors="coerce", format=fmt_arg)
@@ -195,10 +209,17 @@ def parse_datetime(values: pd.Series, *, formats: Sequence[str] | None = None,
                 parsed = parsed.dt.tz_convert("UTC")
             else:
                 parsed = _localize(parsed, offset[naive], local_tz)
-            ok = parsed.notna()
-            result.loc[ok[ok].index] = parsed[ok]
-        remaining = remaining & result.isna()
-    return result
+            _fill(result, naive, parsed)
+        remaining = remaining & np.isnat(result)
+    return pd.Series(result, index=values.index).dt.tz_localize("UTC")
+
+
+def _fill(result: np.ndarray, where: np.ndarray, parsed: pd.Series) -> None:
+    """Write the parsed UTC instants into ``result`` at the positions ``where`` selects."""
+    utc = parsed.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[ns]")
+    positions = np.flatnonzero(where)
+    ok = ~np.isnat(utc)
+    result[positions[ok]] = utc[ok]
 
 
 def _localize(parsed: pd.Series, offset: pd.Series, local_tz: str | None) -> pd.Series:

@@ -43,6 +43,7 @@ class AmazonOrders(Adapter):
     title = "Amazon All Orders report (flat file)"
     platform = az.PLATFORM
     unquoted_tsv = True  # SP-API flat file: a '"' in a title or comment is just a character
+    layout_columns_only = True
 
     def read(self, path: Path, ctx: SourceContext) -> ReadResult:
         path = Path(path)

@@ -167,6 +167,10 @@ class Adapter:
     # True for reports delivered as unquoted TSV (Amazon SP-API flat files): a tab file
     # whose header has no '"' is then read with quotes taken literally.
     unquoted_tsv: ClassVar[bool] = False
+    # True when read() only looks at the columns its layout declares: the others (buyer
+    # addresses, product titles...) are then dropped as the file is read, which saves time
+    # and memory on million-line exports and keeps data nobody reads out of memory.
+    layout_columns_only: ClassVar[bool] = False
 
     @functools.cached_property
     def layouts(self) -> dict[str, Layout]:
@@ -199,8 +203,12 @@ class Adapter:
         quoting = csv.QUOTE_MINIMAL
         if self.unquoted_tsv and sniffed.delimiter == "\t" and '"' not in sniffed.lines[sniffed.header_index]:
             quoting = csv.QUOTE_NONE
-        raw = rt.read_text_table(path, sniffed, quoting=quoting)
-        return raw, chosen[sniffed.signature_index]
+        layout = chosen[sniffed.signature_index]
+        keep = None
+        if self.layout_columns_only:
+            keep = rt.resolve_columns(rt.header_cells(sniffed, quoting=quoting), layout.aliases).values()
+        raw = rt.read_text_table(path, sniffed, quoting=quoting, keep=keep)
+        return raw, layout
 
     def unknown_layout(self, path: Path, layouts: Sequence[Layout],
                        encodings: Sequence[str] = rt.DEFAULT_ENCODINGS) -> SourceError:
