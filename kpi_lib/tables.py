@@ -344,15 +344,17 @@ def empty_table(table: str) -> pd.DataFrame:
 
 
 def validate_table(table: str, frame: pd.DataFrame, *, file: str | None = None,
-                   client: str | None = None, max_errors: int = 20) -> pd.DataFrame:
+                   client: str | None = None, max_errors: int = 20, owned: bool = False) -> pd.DataFrame:
     """Check ``frame`` against its contract, collecting every failure (lazy).
 
     Returns the coerced frame (a new object). Raises :class:`KpiErrors` of
     :class:`ContractError`, each naming the column, the row index and the check.
+    ``owned=True`` is for a caller that built ``frame`` and drops it afterwards (the ingest
+    pipeline): the columns are then coerced in place instead of in a full copy.
     """
     schema = _schema(table)
     try:
-        return schema.validate(frame, lazy=True)
+        return schema.validate(frame, lazy=True, inplace=owned)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
         errors = []

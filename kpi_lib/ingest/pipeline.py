@@ -100,7 +100,8 @@ def read_file(adapter: Adapter, path: Path, ctx: SourceContext, cache: IngestCac
         if hit is not None:
             return hit, digest, True
     result = adapter.read(path, ctx)
-    checked = {name: validate_table(name, frame, file=relative, client=client)
+    # The adapter's frames are ours alone: checked in place, no second copy of a large file.
+    checked = {name: validate_table(name, frame, file=relative, client=client, owned=True)
                for name, frame in result.tables.items()}
     result = ReadResult(tables=checked, info=result.info)
     if cache is not None:

@@ -212,21 +212,25 @@ def read_text_table(path: Path, sniffed: Sniffed, *, quoting: int = csv.QUOTE_MI
     after reading, so columns nobody reads (buyer addresses, product titles) never become
     pandas data; the truncation check still sees every column of the last row.
     """
-    table = _read_with_pyarrow(path, sniffed, quoting=quoting)
+    # Only a file without a final line break can have a cut-off last row; for the others
+    # pyarrow need not even build the columns nobody keeps.
+    complete = ends_with_line_break(path, sniffed.encoding)
+    wanted = None if keep is None else set(keep)
+    table = _read_with_pyarrow(path, sniffed, quoting=quoting, include=wanted if complete else None)
     if table is None:
         frame = _read_with_pandas(path, sniffed, quoting=quoting)
-        _check_last_row(path, frame.iloc[-1:], len(frame), sniffed)
-    else:
-        _check_last_row(path, _to_frame(table.slice(max(table.num_rows - 1, 0))), table.num_rows, sniffed)
-        frame = None
-    if keep is not None:
-        wanted = set(keep)
-        if frame is None:
-            table = table.select([i for i, name in enumerate(table.column_names) if name in wanted])
-        else:
+        if not complete:
+            _check_last_row(path, frame.iloc[-1:], len(frame), sniffed)
+        if wanted is not None:
             frame = frame[[c for c in frame.columns if c in wanted]]
-    if frame is None:
+    else:
+        if not complete:
+            _check_last_row(path, _to_frame(table.slice(max(table.num_rows - 1, 0))), table.num_rows, sniffed)
+        if wanted is not None:
+            table = table.select([i for i, name in enumerate(table.column_names) if name in wanted])
         frame = _to_frame(table)
+        del table
+        _release_arrow_memory()
     return RawTable(path=path, frame=frame, encoding=sniffed.encoding,
                     header_row=sniffed.header_index + 1, delimiter=sniffed.delimiter,
                     preamble=sniffed.lines[: sniffed.header_index])
@@ -240,8 +244,9 @@ def header_cells(sniffed: Sniffed, *, quoting: int = csv.QUOTE_MINIMAL) -> list[
     return _cells(line, sniffed.delimiter)
 
 
-def _read_with_pyarrow(path: Path, sniffed: Sniffed, *, quoting: int):
-    """The file as a pyarrow Table of strings, or None where pandas' parser must decide."""
+def _read_with_pyarrow(path: Path, sniffed: Sniffed, *, quoting: int, include: set[str] | None = None):
+    """The file as a pyarrow Table of strings (only the ``include`` columns, if given), or
+    None where pandas' parser must decide."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -260,11 +265,20 @@ def _read_with_pyarrow(path: Path, sniffed: Sniffed, *, quoting: int):
                                              double_quote=True, newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  null_values=[""], strings_can_be_null=True,
-                                                 quoted_strings_can_be_null=True),
+                                                 quoted_strings_can_be_null=True,
+                                                 include_columns=[n for n in names if include is None or n in include]),
         )
     except Exception:  # pyarrow refuses (ArrowInvalid, decode errors...): pandas reads or explains
         return None
     return table
+
+
+def _release_arrow_memory() -> None:
+    """Hand the reader's freed buffers (decoded text, parsed blocks) back to the OS: Arrow's
+    allocator keeps them otherwise, and on a million-line file they are hundreds of MB."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _to_frame(table) -> pd.DataFrame:
@@ -307,14 +321,8 @@ def _read_with_pandas(path: Path, sniffed: Sniffed, *, quoting: int) -> pd.DataF
     return frame.astype("string")
 
 
-def _check_last_row(path: Path, last_rows: pd.DataFrame, rows: int, sniffed: Sniffed) -> None:
-    """A last row with missing trailing cells and no final newline was cut off in transfer.
-
-    ``last_rows`` holds the last data row (or nothing), with every column; ``rows`` counts
-    the data rows.
-    """
-    if last_rows.empty:
-        return
+def ends_with_line_break(path: Path, encoding: str) -> bool:
+    """Whether the file's last bytes are a line break in its encoding."""
     with open(path, "rb") as fh:
         bom = fh.read(2)
         fh.seek(0, 2)
@@ -323,8 +331,17 @@ def _check_last_row(path: Path, last_rows: pd.DataFrame, rows: int, sniffed: Sni
         tail = fh.read()
     # In UTF-16 a line end is two bytes ("\n\0" little-endian): a complete file never ends in a bare b"\n".
     codec = ("utf-16-be" if bom == codecs.BOM_UTF16_BE else "utf-16-le") \
-        if sniffed.encoding.lower().replace("_", "-").startswith("utf-16") else "latin-1"
-    if tail.endswith("\n".encode(codec)) or tail.endswith("\r".encode(codec)):
+        if encoding.lower().replace("_", "-").startswith("utf-16") else "latin-1"
+    return tail.endswith("\n".encode(codec)) or tail.endswith("\r".encode(codec))
+
+
+def _check_last_row(path: Path, last_rows: pd.DataFrame, rows: int, sniffed: Sniffed) -> None:
+    """A last row with missing trailing cells and no final newline was cut off in transfer.
+
+    ``last_rows`` holds the last data row (or nothing), with every column; ``rows`` counts
+    the data rows.
+    """
+    if last_rows.empty or ends_with_line_break(path, sniffed.encoding):
         return
     last = last_rows.iloc[-1]
     present = int(last.notna().sum())

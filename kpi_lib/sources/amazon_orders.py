@@ -18,6 +18,7 @@ Buyer names, e-mails, phones and the ship-to city/state/postal code are never re
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -56,6 +57,9 @@ class AmazonOrders(Adapter):
         # purchase-date carries its UTC offset; local_tz only matters for a value without one.
         frame = self.extract(raw, layout, local_tz=tz, required=REQUIRED)
         az.require_values(raw, layout, frame, ["order_id", "purchase_date", "quantity"])
+        # The cells are parsed: let the raw strings go before the table is built (on a
+        # million-line file they are a few hundred MB).
+        raw = dataclasses.replace(raw, frame=raw.frame.iloc[:0])
 
         fallback = az.default_currency(ctx, market, path)
         currency = az.column(frame, "currency", "string").str.upper().fillna(fallback)
