@@ -121,6 +121,42 @@ def test_cache_gives_identical_tables_and_skips_reading(client, tmp_path):
     assert third.tables["orders"]["item_sales"].sum() == pytest.approx(17.5)
 
 
+def test_an_unchanged_client_comes_back_whole_from_the_cache(client, tmp_path):
+    cache = tmp_path / "cache"
+    cfg = load_config(client)
+    fresh = ingest(cfg)
+    ingest(cfg, cache_dir=cache)
+    again = ingest(cfg, cache_dir=cache)
+    assert all(r.cached for r in again.files) and again.ok
+    assert set(again.tables) == set(fresh.tables)
+    for name, table in fresh.tables.items():
+        pd.testing.assert_frame_equal(again.tables[name], table, obj=name)
+    assert [r.info.as_dict() for r in again.files] == [r.info.as_dict() for r in fresh.files]
+    def reported(result):  # what the data-quality report says, apart from timing and cache use
+        return [{k: v for k, v in f.items() if k not in {"cached", "seconds"}} for f in build_report(result).as_dict()["files"]]
+
+    assert reported(again) == reported(fresh)
+
+
+def test_a_config_change_reassembles_from_the_per_file_cache(client, tmp_path):
+    cache = tmp_path / "cache"
+    ingest(load_config(client), cache_dir=cache)
+    client.write_text(client.read_text(encoding="utf-8").replace("2026-10: 7.0", "2026-10: 7.5"), encoding="utf-8")
+    changed = ingest(load_config(client), cache_dir=cache)
+    assert all(r.cached for r in changed.files)
+    orders = changed.tables["orders"]
+    assert (orders["item_sales_base"] == orders["item_sales"] * 7.5).all()
+
+
+def test_a_run_with_errors_is_never_served_whole_from_the_cache(client, tmp_path):
+    (tmp_path / "data" / "orders" / "d.csv").write_text("order-id,sku,amount,day\n9,Z,$2.00,2026-11-01\n",
+                                                       encoding="utf-8")
+    cache = tmp_path / "cache"
+    first = ingest(load_config(client), cache_dir=cache)
+    second = ingest(load_config(client), cache_dir=cache)
+    assert len(first.errors) == len(second.errors) == 1
+
+
 def test_remove_overlaps_keeps_rows_repeated_within_one_file():
     frame = pd.DataFrame({"order_id": ["1", "1", "1"], "sku": ["A", "A", "A"],
                           "source_file": ["a.csv", "a.csv", "b.csv"]})

@@ -53,12 +53,28 @@ def cache_key(content_hash: str, ctx: SourceContext) -> str:
 
 
 class IngestCache:
-    """A folder of cached adapter results (one sub-folder per key)."""
+    """A folder of cached results, one sub-folder per key: each raw file's adapter output,
+    and each whole client's assembled tables (see :meth:`load_set`)."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
     def load(self, key: str, source_file: str) -> ReadResult | None:
+        hit = self.load_set(key)
+        if hit is None:
+            return None
+        tables, meta = hit
+        info = FileInfo(**meta["info"])
+        # The same bytes may sit at another path (a copy): record where they are now.
+        tables = {n: t.assign(source_file=source_file) if "source_file" in t else t for n, t in tables.items()}
+        return ReadResult(tables=tables, info=info)
+
+    def store(self, key: str, result: ReadResult) -> None:
+        info = result.info.__dict__ | {"warnings": list(result.info.warnings)}
+        self.store_set(key, result.tables, {"info": info})
+
+    def load_set(self, key: str) -> tuple[dict[str, pd.DataFrame], dict] | None:
+        """Tables and metadata stored under ``key``, or None (absent or damaged)."""
         entry = self.root / key
         meta_path = entry / "info.json"
         if not meta_path.exists():
@@ -68,20 +84,17 @@ class IngestCache:
             tables = {name: pd.read_parquet(entry / f"{name}.parquet") for name in meta["tables"]}
         except (OSError, ValueError, KeyError):
             return None  # a damaged entry is simply rebuilt
-        info = FileInfo(**{**meta["info"], "path": meta["info"]["path"]})
-        # The same bytes may sit at another path (a copy): record where they are now.
-        tables = {n: t.assign(source_file=source_file) if "source_file" in t else t for n, t in tables.items()}
-        return ReadResult(tables=tables, info=info)
+        return tables, meta
 
-    def store(self, key: str, result: ReadResult) -> None:
+    def store_set(self, key: str, tables: dict[str, pd.DataFrame], meta: dict) -> None:
+        """Store tables and JSON metadata under ``key``, all or nothing."""
         self.root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=self.root))
         try:
-            for name, frame in result.tables.items():
+            for name, frame in tables.items():
                 frame.to_parquet(tmp / f"{name}.parquet", index=False)
-            info = result.info.__dict__ | {"warnings": list(result.info.warnings)}
-            (tmp / "info.json").write_text(json.dumps({"tables": list(result.tables), "info": info},
-                                                      ensure_ascii=False, default=str), encoding="utf-8")
+            (tmp / "info.json").write_text(json.dumps({"tables": list(tables), **meta}, ensure_ascii=False,
+                                                      default=str), encoding="utf-8")
             target = self.root / key
             if target.exists():
                 shutil.rmtree(tmp)

@@ -8,11 +8,14 @@ collected, and the data-quality report says what was read and what was not.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpi_lib import fx
@@ -90,9 +93,9 @@ def source_context(config: ClientConfig, source: Source, adapter: Adapter) -> So
 
 
 def read_file(adapter: Adapter, path: Path, ctx: SourceContext, cache: IngestCache | None,
-              client: str) -> tuple[ReadResult, str, bool]:
+              client: str, digest: str | None = None) -> tuple[ReadResult, str, bool]:
     """One file through its adapter and the table contracts (or from the cache)."""
-    digest = file_sha256(path)
+    digest = digest or file_sha256(path)
     key = cache_key(digest, ctx)
     relative = ctx.relative(path)
     if cache is not None:
@@ -109,13 +112,86 @@ def read_file(adapter: Adapter, path: Path, ctx: SourceContext, cache: IngestCac
     return result, digest, False
 
 
+@dataclass
+class _PlannedFile:
+    source_index: int
+    adapter: Adapter
+    ctx: SourceContext
+    path: Path
+    digest: str
+
+
 def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[str] | None = None) -> IngestResult:
-    """Read every source of ``config`` into canonical tables. Never raises for bad files."""
+    """Read every source of ``config`` into canonical tables. Never raises for bad files.
+
+    With a cache, each file's adapter output is kept by content hash; and when every file
+    and the config are exactly as in an earlier error-free run, that run's finished tables
+    are taken as they are (a re-run of a stage costs little more than hashing the files).
+    """
     cache = IngestCache(cache_dir) if cache_dir else None
     client = config.client_id
+    errors: list[KpiError] = []
+    planned = _plan(config, types, errors)
+    whole_key = _whole_set_key(config, types, planned) if cache is not None and not errors else None
+    if whole_key is not None:
+        done = _load_whole_set(cache, whole_key, client)
+        if done is not None:
+            return done
     parts: dict[str, list[pd.DataFrame]] = {}
     records: list[FileRecord] = []
-    errors: list[KpiError] = []
+    for item in planned:
+        path, ctx = item.path, item.ctx
+        started = time.perf_counter()
+        try:
+            result, digest, cached = read_file(item.adapter, path, ctx, cache, client, item.digest)
+        except KpiError as exc:
+            # Name the file as the consultant knows it: relative to the client's data_dir.
+            for err in [exc, *getattr(exc, "errors", [])]:
+                err.file = ctx.relative(path)
+                err.with_context(client=client)
+            errors.append(exc)
+            records.append(FileRecord(item.source_index, None, None, error=exc,
+                                      seconds=time.perf_counter() - started))
+            continue
+        except Exception as exc:  # an adapter bug must not stop the other files
+            err = SourceError(f"unexpected failure while reading ({type(exc).__name__}: {exc})",
+                              client=client, file=ctx.relative(path),
+                              fix="report this file to the suite's maintainers; other files were still read")
+            errors.append(err)
+            records.append(FileRecord(item.source_index, None, None, error=err,
+                                      seconds=time.perf_counter() - started))
+            continue
+        result.info.path = ctx.relative(path)
+        if result.info.rows == 0 and not any("no data rows" in w for w in result.info.warnings):
+            result.info.warnings.append(
+                "the file has no data rows (only a header): fine if there was no activity, "
+                "otherwise the download was cut or the wrong period was chosen")
+        result = ReadResult(tables={n: store_ids(f, config) for n, f in result.tables.items()}, info=result.info)
+        records.append(FileRecord(item.source_index, result.info, digest, cached,
+                                  seconds=time.perf_counter() - started))
+        for name, frame in result.tables.items():
+            parts.setdefault(name, []).append(frame)
+    tables: dict[str, pd.DataFrame] = {}
+    duplicates: dict[str, dict[str, int]] = {}
+    for name, frames in parts.items():
+        frames = [f for f in frames if not f.empty] or frames[:1]
+        stacked = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+        deduped, counts = remove_overlaps(stacked, name)
+        if any(counts.values()):
+            duplicates[name] = counts
+        converted, fx_errors = fx.to_base(deduped, name, config)
+        errors.extend(fx_errors)
+        tables[name] = converted
+    result = IngestResult(client_id=client, tables=tables, files=records, errors=errors, duplicates=duplicates)
+    if whole_key is not None and not errors:
+        _store_whole_set(cache, whole_key, result)
+    return result
+
+
+def _plan(config: ClientConfig, types: set[str] | None, errors: list[KpiError]) -> list[_PlannedFile]:
+    """Every (source, file) to read, with the file's content hash; config problems go to ``errors``."""
+    client = config.client_id
+    planned: list[_PlannedFile] = []
     for index, source in enumerate(config.sources):
         if types is not None and source.type not in types:
             continue
@@ -133,46 +209,32 @@ def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[st
             errors.append(ConfigError("no file matches this path", client=client, file=config.config_path,
                                       key=f"sources[{index}].path", found=source.path,
                                       fix=no_match_fix(config, source)))
-        for path in files:
-            started = time.perf_counter()
-            try:
-                result, digest, cached = read_file(adapter, path, ctx, cache, client)
-            except KpiError as exc:
-                # Name the file as the consultant knows it: relative to the client's data_dir.
-                for err in [exc, *getattr(exc, "errors", [])]:
-                    err.file = ctx.relative(path)
-                    err.with_context(client=client)
-                errors.append(exc)
-                records.append(FileRecord(index, None, None, error=exc, seconds=time.perf_counter() - started))
-                continue
-            except Exception as exc:  # an adapter bug must not stop the other files
-                err = SourceError(f"unexpected failure while reading ({type(exc).__name__}: {exc})",
-                                  client=client, file=ctx.relative(path),
-                                  fix="report this file to the suite's maintainers; other files were still read")
-                errors.append(err)
-                records.append(FileRecord(index, None, None, error=err, seconds=time.perf_counter() - started))
-                continue
-            result.info.path = ctx.relative(path)
-            if result.info.rows == 0 and not any("no data rows" in w for w in result.info.warnings):
-                result.info.warnings.append(
-                    "the file has no data rows (only a header): fine if there was no activity, "
-                    "otherwise the download was cut or the wrong period was chosen")
-            result = ReadResult(tables={n: store_ids(f, config) for n, f in result.tables.items()}, info=result.info)
-            records.append(FileRecord(index, result.info, digest, cached, seconds=time.perf_counter() - started))
-            for name, frame in result.tables.items():
-                parts.setdefault(name, []).append(frame)
-    tables: dict[str, pd.DataFrame] = {}
-    duplicates: dict[str, dict[str, int]] = {}
-    for name, frames in parts.items():
-        frames = [f for f in frames if not f.empty] or frames[:1]
-        stacked = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
-        deduped, counts = remove_overlaps(stacked, name)
-        if any(counts.values()):
-            duplicates[name] = counts
-        converted, fx_errors = fx.to_base(deduped, name, config)
-        errors.extend(fx_errors)
-        tables[name] = converted
-    return IngestResult(client_id=client, tables=tables, files=records, errors=errors, duplicates=duplicates)
+        planned.extend(_PlannedFile(index, adapter, ctx, path, file_sha256(path)) for path in files)
+    return planned
+
+
+def _whole_set_key(config: ClientConfig, types: set[str] | None, planned: list[_PlannedFile]) -> str:
+    """Names the finished tables of exactly these files read under exactly this config."""
+    spec = {"config": config.model_dump(mode="json"), "types": sorted(types) if types else None,
+            "files": [(p.source_index, p.ctx.relative(p.path), cache_key(p.digest, p.ctx)) for p in planned]}
+    text = json.dumps(spec, sort_keys=True, default=str, ensure_ascii=False)
+    return "client-" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _load_whole_set(cache: IngestCache, key: str, client: str) -> IngestResult | None:
+    hit = cache.load_set(key)
+    if hit is None:
+        return None
+    tables, meta = hit
+    records = [FileRecord(r["source_index"], FileInfo(**r["info"]), r["sha256"], cached=True)
+               for r in meta["files"]]
+    return IngestResult(client_id=client, tables=tables, files=records, duplicates=meta["duplicates"])
+
+
+def _store_whole_set(cache: IngestCache, key: str, result: IngestResult) -> None:
+    files = [{"source_index": r.source_index, "sha256": r.sha256,
+              "info": r.info.__dict__ | {"warnings": list(r.info.warnings)}} for r in result.files]
+    cache.store_set(key, result.tables, {"files": files, "duplicates": result.duplicates})
 
 
 def store_ids(frame: pd.DataFrame, config: ClientConfig) -> pd.DataFrame:
@@ -201,6 +263,15 @@ def download_order(path: str) -> tuple[str, int]:
     return str(path)[:m.start()] + str(path)[m.end():], int(m.group(1))
 
 
+def _repeated_content(frame: pd.DataFrame) -> np.ndarray:
+    """Mask of rows whose content hash is shared with another row (all rows if unhashable)."""
+    try:
+        hashes = pd.util.hash_pandas_object(frame, index=False)
+    except TypeError:  # a cell pandas cannot hash (a list...): compare every row exactly
+        return np.ones(len(frame), dtype=bool)
+    return hashes.duplicated(keep=False).to_numpy()
+
+
 def remove_overlaps(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict[str, int]]:
     """Drop rows that another file already holds.
 
@@ -211,10 +282,16 @@ def remove_overlaps(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict
     if frame.empty or "source_file" not in frame.columns:
         return frame, {"identical": 0, "replaced": 0}
     content = [c for c in frame.columns if c != "source_file"]
-    occurrence = frame.groupby(content + ["source_file"], dropna=False, sort=False).cumcount()
-    marked = frame.assign(_occurrence=occurrence.to_numpy())
-    dup = marked.duplicated(subset=content + ["_occurrence"], keep="first")
-    kept = frame.loc[~dup.to_numpy()]
+    dup = np.zeros(len(frame), dtype=bool)
+    # Only rows whose content hash occurs more than once can be repeats: the exact (and
+    # much slower) comparison below runs on those alone, usually a small part of the table.
+    candidates = _repeated_content(frame[content])
+    if candidates.any():
+        sub = frame.loc[candidates]
+        occurrence = sub.groupby(content + ["source_file"], dropna=False, sort=False).cumcount()
+        marked = sub.assign(_occurrence=occurrence.to_numpy())
+        dup[np.flatnonzero(candidates)] = marked.duplicated(subset=content + ["_occurrence"], keep="first").to_numpy()
+    kept = frame.loc[~dup]
     identical = int(dup.sum())
     replaced = 0
     keys = [k for k in OVERLAP_KEYS.get(table, ()) if k in kept.columns]
