@@ -22,14 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
+
+from common import PeakMemory  # noqa: E402
 
 MARKETS = ("US", "JP", "DE")
 STORES_PER_MARKET = 5
@@ -237,61 +239,14 @@ def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # -- measuring -----------------------------------------------------------------------------------
-def _current_rss_mb() -> float:
-    """Resident memory now (Linux /proc; the peak counter elsewhere)."""
-    try:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-class PeakMemory:
-    """Samples the resident memory every 2 ms while a step runs: the step's peak above the
-    memory in use when it started (the data-generation peak before it does not count)."""
-
-    def __enter__(self):
-        import gc
-        import threading
-
-        gc.collect()
-        try:  # hand freed heap pages back to the OS, so the base is the live data only
-            import ctypes
-
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):
-            pass
-        self.base = self.peak = _current_rss_mb()
-        self._stop = threading.Event()
-
-        def sample():
-            while not self._stop.is_set():
-                self.peak = max(self.peak, _current_rss_mb())
-                self._stop.wait(0.002)
-
-        self._thread = threading.Thread(target=sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, _current_rss_mb())
-
-    @property
-    def extra_mb(self) -> float:
-        return max(self.peak - self.base, 0.0)
-
-
 def measure(step: str, lines: int, skus: int) -> dict:
     """Generate the client, then time one step and sample its peak memory."""
     tables = make_client(lines, skus)
+    input_mb = sum(t.memory_usage(deep=True).sum() for t in tables.values()) / 2**20
     with PeakMemory() as mem:
-        started = time.perf_counter()
         result = run_suite(tables) if step == "suite" else run_duckdb(tables)
-        seconds = time.perf_counter() - started
-    return {"step": step, "seconds": seconds, "peak_extra_mb": mem.extra_mb, "base_mb": mem.base,
-            "rows": len(result), "total": float(result["value"].sum()), "result": result}
+    return {"step": step, "seconds": mem.seconds, "peak_extra_mb": mem.extra_mb, "base_mb": mem.base,
+            "input_mb": input_mb, "rows": len(result), "total": float(result["value"].sum()), "result": result}
 
 
 def _child(step: str, lines: int, skus: int, out: str) -> None:
@@ -321,6 +276,7 @@ def run(lines: int = 2_000_000, skus: int = 5_000, *, in_process: bool = False) 
     result = {"lines": lines, "skus": skus, "staff": 60, "markets": len(MARKETS), "suite": suite, "duckdb": duck,
               "time_ratio": suite["seconds"] / duck["seconds"],
               "memory_ratio": suite["peak_extra_mb"] / max(duck["peak_extra_mb"], 1.0),
+              "input_mb": suite["input_mb"], "memory_ratio_to_input": suite["peak_extra_mb"] / suite["input_mb"],
               "results_agree": bool((diff <= 1e-6 * (1 + merged["value_duckdb"].abs().fillna(0))).all()),
               "max_abs_difference": float(diff.max()) if len(diff) else 0.0}
     result["goals"] = {"time_within_2x": result["time_ratio"] <= 2.0, "memory_within_2x": result["memory_ratio"] <= 2.0}

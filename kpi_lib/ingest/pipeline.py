@@ -173,13 +173,19 @@ def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[st
             parts.setdefault(name, []).append(frame)
     tables: dict[str, pd.DataFrame] = {}
     duplicates: dict[str, dict[str, int]] = {}
-    for name, frames in parts.items():
+    for name in list(parts):
+        # Each step's input is let go as soon as the next exists: on a client with millions
+        # of order lines every copy of the table is hundreds of MB.
+        frames = parts.pop(name)
         frames = [f for f in frames if not f.empty] or frames[:1]
         stacked = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+        del frames
         deduped, counts = remove_overlaps(stacked, name)
+        del stacked
         if any(counts.values()):
             duplicates[name] = counts
         converted, fx_errors = fx.to_base(deduped, name, config)
+        del deduped
         errors.extend(fx_errors)
         tables[name] = converted
     result = IngestResult(client_id=client, tables=tables, files=records, errors=errors, duplicates=duplicates)
@@ -291,8 +297,8 @@ def remove_overlaps(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict
         occurrence = sub.groupby(content + ["source_file"], dropna=False, sort=False).cumcount()
         marked = sub.assign(_occurrence=occurrence.to_numpy())
         dup[np.flatnonzero(candidates)] = marked.duplicated(subset=content + ["_occurrence"], keep="first").to_numpy()
-    kept = frame.loc[~dup]
     identical = int(dup.sum())
+    kept = frame.loc[~dup] if identical else frame
     replaced = 0
     keys = [k for k in OVERLAP_KEYS.get(table, ()) if k in kept.columns]
     if keys and kept["source_file"].nunique() > 1:
@@ -305,5 +311,6 @@ def remove_overlaps(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict
             merged = kept.merge(latest.rename(columns={"source_file": "_latest"}), on=keys, how="left")
             stale = merged["_latest"].notna() & (merged["_latest"] != merged["source_file"])
             replaced = int(stale.sum())
-            kept = kept.loc[~stale.to_numpy()]
+            if replaced:
+                kept = kept.loc[~stale.to_numpy()]
     return kept.reset_index(drop=True), {"identical": identical, "replaced": replaced}
