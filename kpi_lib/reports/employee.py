@@ -19,7 +19,7 @@ from kpi_lib.reports.formats import (DASH, fmt_money, fmt_number, fmt_percent, f
                                      weight_fractions)
 from kpi_lib.reports.labels import (column_label, html_lang, level_label, metric_label, metric_unit, report_language,
                                     role_label, rtext)
-from kpi_lib.reports.pdf import write_pdf
+from kpi_lib.reports.pdf import many_documents, write_pdf
 from kpi_lib.reports.templating import css_string, render
 
 SUMMARY_COLUMNS = ("person_id", "name", "role", "level", "market", "total_score", "rating", "bonus", "currency")
@@ -133,10 +133,11 @@ def write_employee_scorecards(summary: pd.DataFrame, detail: pd.DataFrame, folde
     folder.mkdir(parents=True, exist_ok=True)
     by_person = {str(pid): g for pid, g in detail.groupby(detail["person_id"].astype(str), sort=False)}
     written = []
-    for person in summary.to_dict("records"):
-        rows = by_person.get(str(person["person_id"]), detail.iloc[0:0])
-        context = scorecard_context(person, rows, language=language, metric_name_language=metric_name_language,
-                                    client_name=client_name, period=period, threshold=threshold, target=target)
-        target_path = folder / scorecard_filename(person["person_id"])
-        written.append(write_pdf(scorecard_html(context, language), target_path))
+    with many_documents():
+        for person in summary.to_dict("records"):
+            rows = by_person.get(str(person["person_id"]), detail.iloc[0:0])
+            context = scorecard_context(person, rows, language=language, metric_name_language=metric_name_language,
+                                        client_name=client_name, period=period, threshold=threshold, target=target)
+            target_path = folder / scorecard_filename(person["person_id"])
+            written.append(write_pdf(scorecard_html(context, language), target_path))
     return written
