@@ -168,6 +168,7 @@ TZ_ABBREVIATIONS = {"PDT": "-07:00", "PST": "-08:00", "JST": "+09:00", "UTC": "+
                     "MST": "-07:00"}
 _TZ_ABBR_RE = r"\s+(" + "|".join(TZ_ABBREVIATIONS) + r")$"
 # The same test without \s or a group, so pyarrow (RE2) runs it instead of Python's re.
+_EXPLICIT_OFFSET = r"(?:[+-]\d{2}:?\d{2}|Z)$"
 _TZ_ABBR_PRESENT = r"[ \t]+(?:" + "|".join(TZ_ABBREVIATIONS) + r")$"
 
 
@@ -182,14 +183,18 @@ def parse_datetime(values: pd.Series, *, formats: Sequence[str] | None = None,
     """
     text = clean_text(values)
     text = text.mask(text.isin(MISSING_MARKERS))
-    # Extracting the abbreviation runs per cell in Python, so only where there is one.
+    explicit = text.str.contains(_EXPLICIT_OFFSET, regex=True).fillna(False).to_numpy(dtype=bool)
+    # Extracting the abbreviation runs per cell in Python, so only where there is one (never
+    # on a value that ends in a numeric offset).
     offset = pd.Series(pd.NA, index=values.index, dtype="object")
-    has_abbr = text.str.contains(_TZ_ABBR_PRESENT, regex=True).fillna(False).to_numpy(dtype=bool)
+    has_abbr = np.zeros(len(text), dtype=bool)
+    if not explicit.all():
+        others = ~explicit
+        has_abbr[others] = text[others].str.contains(_TZ_ABBR_PRESENT, regex=True).fillna(False).to_numpy(dtype=bool)
     if has_abbr.any():
         offset[has_abbr] = text[has_abbr].str.extract(_TZ_ABBR_RE, expand=False).map(TZ_ABBREVIATIONS.get)
         text = text.copy()
         text[has_abbr] = text[has_abbr].str.replace(_TZ_ABBR_RE, "", regex=True)
-    explicit = text.str.contains(r"(?:[+-]\d{2}:?\d{2}|Z)$", regex=True).fillna(False).to_numpy(dtype=bool)
     # UTC instants as naive datetime64[ns], filled by position (label-based assignment is
     # slow on a million rows); NaT where nothing parsed yet.
     result = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
