@@ -270,9 +270,13 @@ def download_order(path: str) -> tuple[str, int]:
 
 
 def _repeated_content(frame: pd.DataFrame) -> np.ndarray:
-    """Mask of rows whose content hash is shared with another row (all rows if unhashable)."""
+    """Mask of rows that may repeat another row: their hash over the number and date
+    columns (cheap to hash, and two identical rows agree there too) is shared. Tables
+    without such columns hash everything; unhashable cells make every row a candidate."""
+    numeric = [c for c in frame.columns
+               if pd.api.types.is_numeric_dtype(frame[c].dtype) or pd.api.types.is_datetime64_any_dtype(frame[c].dtype)]
     try:
-        hashes = pd.util.hash_pandas_object(frame, index=False)
+        hashes = pd.util.hash_pandas_object(frame[numeric or list(frame.columns)], index=False)
     except TypeError:  # a cell pandas cannot hash (a list...): compare every row exactly
         return np.ones(len(frame), dtype=bool)
     return hashes.duplicated(keep=False).to_numpy()
@@ -302,15 +306,24 @@ def remove_overlaps(frame: pd.DataFrame, table: str) -> tuple[pd.DataFrame, dict
     replaced = 0
     keys = [k for k in OVERLAP_KEYS.get(table, ()) if k in kept.columns]
     if keys and kept["source_file"].nunique() > 1:
-        key_files = kept[keys + ["source_file"]].drop_duplicates()
+        # Keys and files as integer codes: the same logic on millions of rows without
+        # turning their strings into Python objects.
+        codes = pd.DataFrame({k: pd.factorize(kept[k], use_na_sentinel=False)[0] for k in keys})
+        file_code, files = pd.factorize(kept["source_file"], use_na_sentinel=False)
+        codes["_file"] = file_code
+        key_files = codes.drop_duplicates()
         multi = key_files.duplicated(subset=keys, keep=False)
         if multi.any():
-            order = key_files["source_file"].map(download_order)
-            latest = (key_files[multi].assign(_order=order[multi]).sort_values("_order")
-                      .drop_duplicates(subset=keys, keep="last").drop(columns="_order"))
-            merged = kept.merge(latest.rename(columns={"source_file": "_latest"}), on=keys, how="left")
-            stale = merged["_latest"].notna() & (merged["_latest"] != merged["source_file"])
+            # Rank of each file in download order (a re-download "x (1).txt" after "x.txt").
+            rank = np.empty(len(files), dtype=np.int64)
+            rank[sorted(range(len(files)), key=lambda i: download_order(files[i]))] = np.arange(len(files))
+            candidates = key_files[multi.to_numpy()]
+            latest = (candidates.assign(_rank=rank[candidates["_file"].to_numpy()])
+                      .sort_values("_rank", kind="stable").drop_duplicates(subset=keys, keep="last")
+                      [keys + ["_file"]].rename(columns={"_file": "_latest"}))
+            merged = codes.merge(latest, on=keys, how="left")
+            stale = (merged["_latest"].notna() & (merged["_latest"] != merged["_file"])).to_numpy()
             replaced = int(stale.sum())
             if replaced:
-                kept = kept.loc[~stale.to_numpy()]
+                kept = kept.loc[~stale]
     return kept.reset_index(drop=True), {"identical": identical, "replaced": replaced}
