@@ -10,10 +10,25 @@ from kpi_lib.reports.labels import level_label, metric_label, role_label
 from kpi_lib.texts import localized
 
 
+# Units whose values are fractions shown as percentages (0.3 → 30.0%).
+PERCENT_UNITS = frozenset({"ratio"})
+
+
 def present(frame: pd.DataFrame, language: str = "zh", *, metric_name_language: str | None = None,
-            percent: Iterable[str] = (), decimals: int = 1) -> pd.DataFrame:
-    """A display copy of ``frame`` (the input is not changed)."""
+            percent: Iterable[str] = (), decimals: int = 1, unit_column: str | None = None,
+            by_unit: Iterable[str] = ()) -> pd.DataFrame:
+    """A display copy of ``frame`` (the input is not changed).
+
+    ``by_unit`` columns hold each row's value in the unit named by ``unit_column`` (a
+    target table mixes money, ratios and days): ratios are shown as percentages, the others
+    as numbers. The unit column itself is not shown.
+    """
     out = frame.copy()
+    by_unit = [c for c in by_unit if c in out]
+    if unit_column is not None and unit_column in out:
+        units = out.pop(unit_column)
+        for col in by_unit:
+            out[col] = [_in_unit(v, u, decimals) for v, u in zip(out[col], units)]
     if "metric_id" in out:
         out["metric_id"] = out["metric_id"].map(lambda m: metric_label(m, language, metric_name_language))
         out = out.rename(columns={"metric_id": "metric"})
@@ -35,3 +50,13 @@ def present(frame: pd.DataFrame, language: str = "zh", *, metric_name_language: 
         elif pd.api.types.is_integer_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
             out[col] = out[col].map(lambda v: f"{v:,}")
     return localized(out, language)
+
+
+def _in_unit(value: object, unit: object, decimals: int) -> str:
+    """One value as its unit reads: 0.3 (ratio) → 30.0%, 248250.2 (currency) → 248,250."""
+    if value is None or pd.isna(value):
+        return "—"
+    if unit in PERCENT_UNITS:
+        return f"{value:.{decimals}%}"
+    digits = 0 if unit == "currency" or float(value).is_integer() else decimals
+    return f"{value:,.{digits}f}"
