@@ -170,3 +170,15 @@ def test_later_export_replaces_changed_rows_of_the_same_key():
                           "source_file": ["2026-10-a.txt", "2026-10-b.txt"]})
     kept, counts = remove_overlaps(frame, "orders")
     assert kept["status"].tolist() == ["shipped"] and counts == {"identical": 0, "replaced": 1}
+
+
+def test_a_file_that_cannot_be_read_is_an_error_not_a_crash(client, tmp_path):
+    """A matched file that vanished or cannot be opened (here a dangling link) is reported
+    against that file; the others are read and nothing is cached whole."""
+    (tmp_path / "data" / "orders" / "c.csv").symlink_to(tmp_path / "data" / "orders" / "gone.csv")
+    cache = tmp_path / "cache"
+    for _ in range(2):
+        result = ingest(load_config(client), cache_dir=cache)
+        (err,) = result.errors
+        assert err.file == "orders/gone.csv" and "FileNotFoundError" in str(err)  # where the link points
+        assert sorted(result.tables["orders"]["order_id"]) == ["1", "2", "3"]

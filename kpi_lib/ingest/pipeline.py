@@ -118,7 +118,7 @@ class _PlannedFile:
     adapter: Adapter
     ctx: SourceContext
     path: Path
-    digest: str
+    digest: str | None
 
 
 def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[str] | None = None) -> IngestResult:
@@ -132,7 +132,8 @@ def ingest(config: ClientConfig, *, cache_dir: Path | None = None, types: set[st
     client = config.client_id
     errors: list[KpiError] = []
     planned = _plan(config, types, errors)
-    whole_key = _whole_set_key(config, types, planned) if cache is not None and not errors else None
+    complete = not errors and all(p.digest for p in planned)
+    whole_key = _whole_set_key(config, types, planned) if cache is not None and complete else None
     if whole_key is not None:
         done = _load_whole_set(cache, whole_key, client)
         if done is not None:
@@ -215,8 +216,16 @@ def _plan(config: ClientConfig, types: set[str] | None, errors: list[KpiError]) 
             errors.append(ConfigError("no file matches this path", client=client, file=config.config_path,
                                       key=f"sources[{index}].path", found=source.path,
                                       fix=no_match_fix(config, source)))
-        planned.extend(_PlannedFile(index, adapter, ctx, path, file_sha256(path)) for path in files)
+        planned.extend(_PlannedFile(index, adapter, ctx, path, _content_hash(path)) for path in files)
     return planned
+
+
+def _content_hash(path: Path) -> str | None:
+    """The file's hash, or None when it cannot be read now (reading it again reports why)."""
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
 
 
 def _whole_set_key(config: ClientConfig, types: set[str] | None, planned: list[_PlannedFile]) -> str:

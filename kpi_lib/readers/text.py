@@ -229,8 +229,6 @@ def read_text_table(path: Path, sniffed: Sniffed, *, quoting: int = csv.QUOTE_MI
         if wanted is not None:
             table = table.select([i for i, name in enumerate(table.column_names) if name in wanted])
         frame = _to_frame(table)
-        del table
-        _release_arrow_memory()
     return RawTable(path=path, frame=frame, encoding=sniffed.encoding,
                     header_row=sniffed.header_index + 1, delimiter=sniffed.delimiter,
                     preamble=sniffed.lines[: sniffed.header_index])
@@ -274,14 +272,6 @@ def _read_with_pyarrow(path: Path, sniffed: Sniffed, *, quoting: int, include: s
     except Exception:  # pyarrow refuses (ArrowInvalid, decode errors...): pandas reads or explains
         return None
     return table
-
-
-def _release_arrow_memory() -> None:
-    """Hand the reader's freed buffers (decoded text, parsed blocks) back to the OS: Arrow's
-    allocator keeps them otherwise, and on a million-line file they are hundreds of MB."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
 
 
 def _to_frame(table) -> pd.DataFrame:
