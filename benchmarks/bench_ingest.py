@@ -13,7 +13,6 @@ Usage: python benchmarks/bench_ingest.py [--lines N] [--out DIR]
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-from common import PeakMemory, files_mb, in_child  # noqa: E402
+from common import PeakMemory, files_mb, in_child, report  # noqa: E402
 
 
 # -- steps (each runs in its own process via common.in_child) --------------------------------
@@ -102,11 +101,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         result = ingest_vs_pyarrow(Path(tmp), args.lines)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "ingest.json").write_text(text, encoding="utf-8")
+    report(result, args.out, "ingest.json")
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-from common import PeakMemory, files_mb, in_child  # noqa: E402
+from common import PeakMemory, files_mb, in_child, report  # noqa: E402
 
 
 # -- steps (each in its own process) ----------------------------------------------------------
@@ -112,11 +112,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         result = notebook_vs_direct(demo_client(Path(tmp)), args.stage, args.period, Path(tmp))
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "notebook.json").write_text(text, encoding="utf-8")
+    report(result, args.out, "notebook.json")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ Usage: python benchmarks/bench_panel.py [--people 60] [--months 1] [--repeat 15]
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import statistics
 import sys
@@ -22,7 +21,7 @@ import pandas as pd
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-from common import PeakMemory  # noqa: E402
+from common import PeakMemory, report  # noqa: E402
 
 from kpi_lib.config.loader import role_templates  # noqa: E402
 from kpi_lib.config.models import Bonus, Scoring  # noqa: E402
@@ -114,11 +113,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--out", type=Path, default=None, help="also write bench_panel.json into this folder")
     args = ap.parse_args()
-    text = json.dumps(panel_update(args.people, args.months, args.repeat), ensure_ascii=False, indent=2)
-    print(text)
-    if args.out is not None:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "bench_panel.json").write_text(text + "\n", encoding="utf-8")
+    report(panel_update(args.people, args.months, args.repeat), args.out, "bench_panel.json")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,6 @@ Usage: python benchmarks/bench_scorecard.py [--lines N] [--skus N] [--out DIR] [
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -31,7 +28,7 @@ import pandas as pd
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
-from common import PeakMemory  # noqa: E402
+from common import PeakMemory, in_child, report  # noqa: E402
 
 MARKETS = ("US", "JP", "DE")
 STORES_PER_MARKET = 5
@@ -249,10 +246,11 @@ def measure(step: str, lines: int, skus: int) -> dict:
             "input_mb": input_mb, "rows": len(result), "total": float(result["value"].sum()), "result": result}
 
 
-def _child(step: str, lines: int, skus: int, out: str) -> None:
+def step_measure(step: str, lines: int, skus: int, out: str) -> dict:
+    """:func:`measure` in its own process (via common.in_child); the sums go to ``out`` (parquet)."""
     m = measure(step, lines, skus)
     m.pop("result").to_parquet(out)
-    print(json.dumps(m))
+    return m
 
 
 def run(lines: int = 2_000_000, skus: int = 5_000, *, in_process: bool = False) -> dict:
@@ -266,9 +264,7 @@ def run(lines: int = 2_000_000, skus: int = 5_000, *, in_process: bool = False) 
             got = {}
             for step in ("suite", "duckdb"):
                 path = str(Path(tmp) / f"{step}.parquet")
-                proc = subprocess.run([sys.executable, __file__, "--child", step, str(lines), str(skus), path],
-                                      capture_output=True, text=True, check=True)
-                got[step] = json.loads(proc.stdout.strip().splitlines()[-1])
+                got[step] = in_child("bench_scorecard", "step_measure", step=step, lines=lines, skus=skus, out=path)
                 got[step + "_frame"] = pd.read_parquet(path)
             suite, duck, a, b = got["suite"], got["duckdb"], got["suite_frame"], got["duckdb_frame"]
     merged = a.merge(b, on=["role", "person_id", "month", "metric"], how="outer", suffixes=("_suite", "_duckdb"))
@@ -284,9 +280,6 @@ def run(lines: int = 2_000_000, skus: int = 5_000, *, in_process: bool = False) 
 
 
 def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        _child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
-        return
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=2_000_000)
     parser.add_argument("--skus", type=int, default=5_000)
@@ -294,14 +287,8 @@ def main() -> None:
     parser.add_argument("--in-process", action="store_true")
     args = parser.parse_args()
     result = run(args.lines, args.skus, in_process=args.in_process)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "scorecard.json").write_text(text, encoding="utf-8")
+    report(result, args.out, "scorecard.json")
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     main()

@@ -86,6 +86,15 @@ def files_mb(paths) -> float:
     return sum(Path(p).stat().st_size for p in paths) / 2**20
 
 
+def report(result: dict, out: Path | None, filename: str) -> None:
+    """Print a standalone benchmark's result as JSON and, given ``out``, write it there too."""
+    text = json.dumps(result, indent=2, ensure_ascii=False, default=str)
+    print(text)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / filename).write_text(text + "\n", encoding="utf-8")
+
+
 def _child_main(argv: list[str]) -> None:
     sys.path[:0] = [str(HERE), str(ROOT)]
     module, function, kwargs = argv[0], argv[1], json.loads(argv[2])
